@@ -1,0 +1,7 @@
+import type { ClockfaceApi } from '../shared/ipc';
+
+declare global {
+  interface Window {
+    readonly clockface: ClockfaceApi;
+  }
+}
