@@ -3,6 +3,7 @@ import { defineConfig } from 'electron-vite';
 
 // Entry points follow electron-vite's conventions: src/main, src/preload, src/renderer.
 export default defineConfig({
+  main: {},
   preload: {
     build: {
       // A sandboxed preload must be one CommonJS file.

@@ -1,4 +1,4 @@
-import cv from '@u4/opencv4nodejs';
+import cv from '../../src/main/engine/cv.js';
 import type { RgbImage } from '../../src/main/engine/image/preprocess.js';
 
 /** Decodes a photo to RGB with OpenCV, for tests that feed the same pixels to two implementations. */

@@ -112,8 +112,9 @@ export class OnnxGraph {
 
   /** Exposes `value` as a float32 graph output called `name`. */
   output(value: string, name: string, dims: readonly Dim[]): void {
+    if (this.usedNames.has(name)) throw new Error(`graph output name "${name}" is already used inside the graph`);
     this.usedNames.add(name);
-    this.node('Identity', [value], {}, name);
+    this.nodes.push({ opType: 'Identity', name: this.uniqueName(`node/${name}`), input: [value], output: [name] });
     this.outputs.push(this.valueInfo(name, dims));
   }
 

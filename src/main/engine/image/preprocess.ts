@@ -45,7 +45,10 @@ export function toSquareInput(
     throw new Error(`image data has ${data.length} bytes, expected ${width * height * 3} for ${width}x${height} RGB`);
   }
   const { side, offsetX, offsetY } = squareFit(width, height, padding);
-  const ratio = side / size;
+  // tfjs's WebAssembly kernel computes in float32; rounding every step the same way reproduces it
+  // bit for bit (float64 arithmetic would differ by up to ~2e-3 on fractional scales).
+  const f = Math.fround;
+  const ratio = f(side / size);
   // A pixel of the padded square: zero outside the original image.
   const pixel = (x: number, y: number, c: number): number => {
     const sx = x - offsetX;
@@ -55,23 +58,23 @@ export function toSquareInput(
   };
   let o = batchIndex * size * size * 3;
   for (let r = 0; r < size; r++) {
-    const sourceRow = ratio * r;
+    const sourceRow = f(ratio * r);
     const top = Math.floor(sourceRow);
     const bottom = Math.min(side - 1, Math.ceil(sourceRow));
-    const rowFrac = sourceRow - top;
+    const rowFrac = f(sourceRow - top);
     for (let col = 0; col < size; col++) {
-      const sourceCol = ratio * col;
+      const sourceCol = f(ratio * col);
       const left = Math.floor(sourceCol);
       const right = Math.min(side - 1, Math.ceil(sourceCol));
-      const colFrac = sourceCol - left;
+      const colFrac = f(sourceCol - left);
       for (let c = 0; c < 3; c++) {
         const topLeft = pixel(left, top, c);
         const topRight = pixel(right, top, c);
         const bottomLeft = pixel(left, bottom, c);
         const bottomRight = pixel(right, bottom, c);
-        const upper = topLeft + (topRight - topLeft) * colFrac;
-        const lower = bottomLeft + (bottomRight - bottomLeft) * colFrac;
-        out[o++] = upper + (lower - upper) * rowFrac;
+        const upper = f(topLeft + f(f(topRight - topLeft) * colFrac));
+        const lower = f(bottomLeft + f(f(bottomRight - bottomLeft) * colFrac));
+        out[o++] = f(upper + f(f(lower - upper) * rowFrac));
       }
     }
   }

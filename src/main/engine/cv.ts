@@ -1,0 +1,17 @@
+import { createRequire } from 'node:module';
+import type * as OpenCV from '@u4/opencv4nodejs';
+
+/**
+ * The one place OpenCV is loaded. opencv4nodejs's loader otherwise looks for (or offers to build)
+ * its own OpenCV and logs to stdout; we always use the system OpenCV the setup built against, and
+ * stdout belongs to the CLI's output.
+ */
+const require = createRequire(import.meta.url);
+process.env['OPENCV4NODEJS_DISABLE_AUTOBUILD'] ??= '1';
+const requireFromOpencv4nodejs = createRequire(require.resolve('@u4/opencv4nodejs'));
+(requireFromOpencv4nodejs('@u4/opencv-build') as { Log: { silence: boolean } }).Log.silence = true;
+
+const cv = (require('@u4/opencv4nodejs') as { cv: typeof OpenCV.default }).cv;
+
+export default cv;
+export type { Mat, Rect, Point2, Size } from '@u4/opencv4nodejs';
