@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { ForgedModel, ModelRecipe } from './recipe.js';
@@ -20,15 +20,21 @@ export interface PackageLocation {
   readonly version: string;
 }
 
+/** Finds an installed package's folder and version, even when its "exports" hide package.json. */
 export function locatePackage(name: string): PackageLocation {
-  let manifestPath: string;
+  let entry: string;
   try {
-    manifestPath = require.resolve(`${name}/package.json`);
+    entry = require.resolve(name);
   } catch {
     throw new Error(`${name} is not installed: run "npm ci" (or scripts/setup.sh) first`);
   }
-  const { version } = JSON.parse(readFileSync(manifestPath, 'utf8')) as { version: string };
-  return { dir: dirname(manifestPath), version };
+  for (let dir = dirname(entry); dir !== dirname(dir); dir = dirname(dir)) {
+    const manifestPath = join(dir, 'package.json');
+    if (!existsSync(manifestPath)) continue;
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { name?: string; version: string };
+    if (manifest.name === name) return { dir, version: manifest.version };
+  }
+  throw new Error(`${name} is installed without a package.json: run "npm ci"`);
 }
 
 /** The face-api weights folder, refusing any release other than the pinned one. */

@@ -24,12 +24,13 @@ export type Dim = number | string;
 
 type TypedValues = Float32Array | Int32Array | Uint8Array | BigInt64Array;
 
-const ELEMENT_TYPE = {
+export const ELEMENT_TYPE = {
   float32: onnx.TensorProto.DataType.FLOAT,
   int32: onnx.TensorProto.DataType.INT32,
   uint8: onnx.TensorProto.DataType.UINT8,
   int64: onnx.TensorProto.DataType.INT64,
 } as const;
+export type ElementType = keyof typeof ELEMENT_TYPE;
 
 function elementTypeOf(values: TypedValues): number {
   if (values instanceof Float32Array) return ELEMENT_TYPE.float32;
@@ -91,31 +92,31 @@ export class OnnxGraph {
     return name;
   }
 
-  private valueInfo(name: string, dims: readonly Dim[]): onnxProto.onnx.IValueInfoProto {
+  private valueInfo(name: string, dims: readonly Dim[], elementType: ElementType): onnxProto.onnx.IValueInfoProto {
     return {
       name,
       type: {
         tensorType: {
-          elemType: ELEMENT_TYPE.float32,
+          elemType: ELEMENT_TYPE[elementType],
           shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) },
         },
       },
     };
   }
 
-  /** Declares a float32 graph input. */
-  input(name: string, dims: readonly Dim[]): string {
+  /** Declares a graph input (float32 unless said otherwise). */
+  input(name: string, dims: readonly Dim[], elementType: ElementType = 'float32'): string {
     this.usedNames.add(name);
-    this.inputs.push(this.valueInfo(name, dims));
+    this.inputs.push(this.valueInfo(name, dims, elementType));
     return name;
   }
 
-  /** Exposes `value` as a float32 graph output called `name`. */
+  /** Exposes float32 `value` as a graph output called `name`. */
   output(value: string, name: string, dims: readonly Dim[]): void {
     if (this.usedNames.has(name)) throw new Error(`graph output name "${name}" is already used inside the graph`);
     this.usedNames.add(name);
     this.nodes.push({ opType: 'Identity', name: this.uniqueName(`node/${name}`), input: [value], output: [name] });
-    this.outputs.push(this.valueInfo(name, dims));
+    this.outputs.push(this.valueInfo(name, dims, 'float32'));
   }
 
   /** Adds a constant tensor. */

@@ -9,6 +9,8 @@ import {
   type ModelManifest,
   type OnnxModelEntry,
   type OnnxModelId,
+  type OperatorEntry,
+  type OperatorId,
 } from '../../src/main/engine/models/manifest.js';
 import {
   CASCADE_LICENSE,
@@ -21,16 +23,25 @@ import {
   OPENCV_PACKAGE,
   sha256,
 } from './forge.js';
+import { buildSquareResize, SQUARE_RESIZE_INPUTS, SQUARE_RESIZE_OUTPUT } from './operators/squareResize.js';
 import type { ModelRecipe } from './recipe.js';
+
+const SQUARE_RESIZE_FILE = 'square-resize.onnx';
 
 const CASCADE_FILES: Record<CascadeId, string> = {
   haarFrontalFaceDefault: 'haarcascade_frontalface_default.xml',
   haarFrontalFaceAlt2: 'haarcascade_frontalface_alt2.xml',
 };
 
-/** The ONNX file name for a model id, e.g. faceRecognition → face-recognition.onnx. */
+const ONNX_FILES: Record<OnnxModelId, string> = {
+  ssdMobilenetv1: 'ssd-mobilenet-v1.onnx',
+  tinyFaceDetector: 'tiny-face-detector.onnx',
+  faceLandmark68: 'face-landmark-68.onnx',
+  faceRecognition: 'face-recognition.onnx',
+};
+
 export function onnxFileName(id: OnnxModelId): string {
-  return `${id.replace(/[A-Z0-9]+/g, (m) => `-${m.toLowerCase()}`)}.onnx`;
+  return ONNX_FILES[id];
 }
 
 interface StagedFile {
@@ -96,7 +107,23 @@ export function writeModels(options: ForgeOptions): ModelManifest {
     log(`${CASCADE_FILES[id]}  from ${OPENCV_PACKAGE}@${opencv.version}`);
   }
 
-  const manifest = modelManifestSchema.parse({ formatVersion: 1, models, cascades });
+  const squareResize = buildSquareResize();
+  staged.push({ name: SQUARE_RESIZE_FILE, bytes: squareResize });
+  const operators: Record<OperatorId, OperatorEntry> = {
+    squareResize: {
+      format: 'onnx',
+      file: SQUARE_RESIZE_FILE,
+      sha256: sha256(squareResize),
+      bytes: squareResize.length,
+      description: 'pad-to-square companion: uint8 NHWC RGB square → float32 NHWC at `sizes`, TF legacy bilinear',
+      inputs: SQUARE_RESIZE_INPUTS.map((input) => ({ ...input, shape: [...input.shape] })),
+      outputs: [{ ...SQUARE_RESIZE_OUTPUT, shape: [...SQUARE_RESIZE_OUTPUT.shape] }],
+      source: { package: 'clockface', version: '1', files: ['tools/forge/operators/squareResize.ts'], license: 'MIT' },
+    },
+  };
+  log(`${SQUARE_RESIZE_FILE}  (weightless resize operator)`);
+
+  const manifest = modelManifestSchema.parse({ formatVersion: 1, models, cascades, operators });
   staged.push({ name: MANIFEST_FILE, bytes: Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`) });
 
   mkdirSync(options.outDir, { recursive: true });

@@ -8,6 +8,9 @@ import type * as OpenCV from '@u4/opencv4nodejs';
  */
 const require = createRequire(import.meta.url);
 process.env['OPENCV4NODEJS_DISABLE_AUTOBUILD'] ??= '1';
+// Its external-memory tracking reports Mat frees to V8 from OpenCV's worker threads, which crashes
+// V8's garbage collector under load ("Check failed: marking_done_"); Mats are short-lived here.
+process.env['OPENCV4NODEJS_DISABLE_EXTERNAL_MEM_TRACKING'] ??= '1';
 const requireFromOpencv4nodejs = createRequire(require.resolve('@u4/opencv4nodejs'));
 (requireFromOpencv4nodejs('@u4/opencv-build') as { Log: { silence: boolean } }).Log.silence = true;
 

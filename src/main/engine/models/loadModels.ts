@@ -10,6 +10,7 @@ import {
   type ModelManifest,
   type OnnxModelEntry,
   type OnnxModelId,
+  type OperatorId,
 } from './manifest.js';
 
 /** A model file that is missing, altered or unreadable; the message names the file and the fix. */
@@ -69,6 +70,20 @@ export interface LoadedModel {
   readonly session: ort.InferenceSession;
 }
 
+async function createSession(modelsDir: string, entry: { file: string; sha256: string; bytes: number }, options: SessionOptions) {
+  const bytes = readVerified(modelsDir, entry);
+  try {
+    return await ort.InferenceSession.create(bytes, {
+      intraOpNumThreads: options.intraOpThreads ?? 0,
+      interOpNumThreads: 1,
+      graphOptimizationLevel: 'all',
+      executionMode: 'sequential',
+    });
+  } catch (error) {
+    throw new ModelIntegrityError(join(modelsDir, entry.file), `ONNX Runtime cannot load it (${(error as Error).message})`);
+  }
+}
+
 /** Verifies a model against the manifest and opens an ONNX Runtime session for it. */
 export async function loadOnnxModel(
   modelsDir: string,
@@ -77,18 +92,17 @@ export async function loadOnnxModel(
   options: SessionOptions = {},
 ): Promise<LoadedModel> {
   const entry = manifest.models[id];
-  const bytes = readVerified(modelsDir, entry);
-  try {
-    const session = await ort.InferenceSession.create(bytes, {
-      intraOpNumThreads: options.intraOpThreads ?? 0,
-      interOpNumThreads: 1,
-      graphOptimizationLevel: 'all',
-      executionMode: 'sequential',
-    });
-    return { id, entry, session };
-  } catch (error) {
-    throw new ModelIntegrityError(join(modelsDir, entry.file), `ONNX Runtime cannot load it (${(error as Error).message})`);
-  }
+  return { id, entry, session: await createSession(modelsDir, entry, options) };
+}
+
+/** Verifies one of the forge's weightless operators and opens a session for it. */
+export async function loadOnnxOperator(
+  modelsDir: string,
+  manifest: ModelManifest,
+  id: OperatorId,
+  options: SessionOptions = {},
+): Promise<ort.InferenceSession> {
+  return createSession(modelsDir, manifest.operators[id], options);
 }
 
 /** The verified path of a Haar cascade, for OpenCV's CascadeClassifier (which needs a file path). */
@@ -100,7 +114,8 @@ export function verifiedCascadePath(modelsDir: string, manifest: ModelManifest, 
 
 /** Checks every file the manifest lists, so a broken install is reported before the camera starts. */
 export function verifyModelFiles(modelsDir: string, manifest: ModelManifest): void {
-  for (const entry of [...Object.values(manifest.models), ...Object.values(manifest.cascades)]) {
+  const entries = [manifest.models, manifest.cascades, manifest.operators].flatMap((group) => Object.values(group));
+  for (const entry of entries) {
     readVerified(modelsDir, entry);
   }
 }

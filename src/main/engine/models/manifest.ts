@@ -49,6 +49,23 @@ export const onnxModelEntrySchema = fileSchema.extend({
 
 export const cascadeEntrySchema = fileSchema.extend({ format: z.literal('opencv-haar-cascade') });
 
+export const OPERATOR_IDS = ['squareResize'] as const;
+export type OperatorId = (typeof OPERATOR_IDS)[number];
+
+const tensorSpecSchema = z.object({
+  name: z.string().min(1),
+  dtype: z.enum(['float32', 'uint8', 'int64']),
+  shape: z.array(dimSchema),
+});
+
+/** A weightless ONNX graph the forge writes for image preparation (no face-api weights involved). */
+export const operatorEntrySchema = fileSchema.extend({
+  format: z.literal('onnx'),
+  description: z.string().min(1),
+  inputs: z.array(tensorSpecSchema).min(1),
+  outputs: z.array(tensorSpecSchema).min(1),
+});
+
 export const modelManifestSchema = z.object({
   formatVersion: z.literal(1),
   models: z.object(
@@ -60,10 +77,17 @@ export const modelManifestSchema = z.object({
   cascades: z.object(
     Object.fromEntries(CASCADE_IDS.map((id) => [id, cascadeEntrySchema])) as Record<CascadeId, typeof cascadeEntrySchema>,
   ),
+  operators: z.object(
+    Object.fromEntries(OPERATOR_IDS.map((id) => [id, operatorEntrySchema])) as Record<
+      OperatorId,
+      typeof operatorEntrySchema
+    >,
+  ),
 });
 
 export type OnnxModelEntry = z.infer<typeof onnxModelEntrySchema>;
 export type CascadeEntry = z.infer<typeof cascadeEntrySchema>;
+export type OperatorEntry = z.infer<typeof operatorEntrySchema>;
 export type ModelManifest = z.infer<typeof modelManifestSchema>;
 
 export const MANIFEST_FILE = 'manifest.json';
