@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decodeTinyFaceDetections, type DetectedFace } from '../../../src/main/engine/detect/tinyYoloDecode.js';
+import { decodeTinyFaceDetections } from '../../../src/main/engine/detect/tinyYoloDecode.js';
+import type { DetectedFace } from '../../../src/main/engine/geometry.js';
 import { toSquareInput, type RgbImage } from '../../../src/main/engine/image/preprocess.js';
 import { onnxModelEntrySchema } from '../../../src/main/engine/models/manifest.js';
 import { loadFaceApi } from '../../../test/support/faceApiReference.js';

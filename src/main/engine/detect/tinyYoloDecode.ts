@@ -4,18 +4,7 @@
  * non-maximum suppression, and the scaling of the surviving boxes to image pixels.
  */
 
-export interface DetectionBox {
-  readonly x: number;
-  readonly y: number;
-  readonly width: number;
-  readonly height: number;
-}
-
-export interface DetectedFace {
-  /** In the original image's pixels; may reach past its edges. */
-  readonly box: DetectionBox;
-  readonly score: number;
-}
+import type { DetectedFace } from '../geometry.js';
 
 export interface TinyYoloDecodeOptions {
   /** Side of the square the network saw (face-api's inputSize, a multiple of 32). */

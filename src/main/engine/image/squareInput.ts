@@ -14,7 +14,7 @@ export interface SquareInput {
  * pool with TensorFlow's legacy bilinear rule. Same numbers as `toSquareInput`, off-thread.
  */
 export class SquareResizer {
-  constructor(private readonly session: ort.InferenceSession) {}
+  constructor(readonly session: ort.InferenceSession) {}
 
   async run(rgb: Mat, size: number, padding: SquarePadding): Promise<SquareInput> {
     const fit = squareFit(rgb.cols, rgb.rows, padding);
