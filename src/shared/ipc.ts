@@ -19,7 +19,7 @@ export interface AppInfo {
 
 /** Request/response channels: renderer → main. */
 export interface InvokeContract {
-  'app:get-info': { readonly request: void; readonly response: AppInfo };
+  'app:get-info': { readonly request: undefined; readonly response: AppInfo };
 }
 
 export type InvokeChannel = keyof InvokeContract;

@@ -1,5 +1,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import type * as FaceApiModule from '@vladmandic/face-api';
+import type * as Tfjs from '@tensorflow/tfjs';
 
 /**
  * The reference implementation: @vladmandic/face-api on tfjs's WebAssembly backend
@@ -7,7 +9,7 @@ import { dirname, join } from 'node:path';
  */
 const require = createRequire(import.meta.url);
 
-type FaceApi = typeof import('@vladmandic/face-api');
+type FaceApi = typeof FaceApiModule;
 
 export const faceApiModelDir = join(dirname(require.resolve('@vladmandic/face-api/package.json')), 'model');
 
@@ -15,7 +17,7 @@ let loading: Promise<FaceApi> | undefined;
 
 export function loadFaceApi(): Promise<FaceApi> {
   loading ??= (async () => {
-    const tf = require('@tensorflow/tfjs') as typeof import('@tensorflow/tfjs');
+    const tf = require('@tensorflow/tfjs') as typeof Tfjs;
     require('@tensorflow/tfjs-backend-wasm');
     const faceapi = require('@vladmandic/face-api/dist/face-api.node-wasm.js') as FaceApi;
     await tf.setBackend('wasm');

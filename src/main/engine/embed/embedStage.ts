@@ -34,3 +34,19 @@ export async function loadEmbedStage(models: ModelSet): Promise<Stage<RgbImage, 
       }),
   };
 }
+
+/** The chip mirrored left-right, for test-time augmentation. */
+export function mirrorChip(chip: RgbImage): RgbImage {
+  const { width, height, data } = chip;
+  const mirrored = new Uint8Array(data.length);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const from = (y * width + x) * 3;
+      const to = (y * width + (width - 1 - x)) * 3;
+      mirrored[to] = data[from] as number;
+      mirrored[to + 1] = data[from + 1] as number;
+      mirrored[to + 2] = data[from + 2] as number;
+    }
+  }
+  return { width, height, data: mirrored };
+}
