@@ -50,7 +50,9 @@ fi
 opencv_version=$(pkg-config --modversion opencv4)
 opencv_prefix=$(pkg-config --variable=prefix opencv4)
 export OPENCV4NODEJS_DISABLE_AUTOBUILD=1
-export OPENCV_INCLUDE_DIR="$(pkg-config --variable=includedir opencv4)/opencv4"
+# The folder that holds opencv2/ (Debian: /usr/include/opencv4; Homebrew: …/include/opencv4).
+OPENCV_INCLUDE_DIR=$(pkg-config --cflags-only-I opencv4 | tr ' ' '\n' | sed -n 's/^-I//p' | head -n 1)
+export OPENCV_INCLUDE_DIR
 export OPENCV_LIB_DIR="$(pkg-config --variable=libdir opencv4)"
 export OPENCV_BIN_DIR="$opencv_prefix/bin"
 say "OpenCV $opencv_version ($OPENCV_LIB_DIR)"
