@@ -9,5 +9,6 @@ export default defineConfig({
     hookTimeout: 0,
     // Native addons (ONNX Runtime, OpenCV) are safest in child processes rather than worker threads.
     pool: 'forks',
+    reporters: ['default', './test/support/summaryReporter.ts'],
   },
 });
