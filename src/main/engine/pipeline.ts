@@ -111,11 +111,14 @@ export class FacePipeline {
     addTiming(timings, 'landmarks', first.ms);
     let located = requests.flatMap((request, index) => {
       const landmarks = first.outputs[index];
-      return landmarks ? [{ ...request, passes: [] as (readonly Point[])[], last: landmarks }] : [];
+      return landmarks ? [{ request, passes: [] as (readonly Point[])[], last: landmarks }] : [];
     });
     for (let pass = 0; pass < this.config.landmarkRefinements; pass++) {
       const run = await this.landmarks.run(
-        located.map(({ frame, face, last }) => ({ frame, face: { box: boxFromLandmarks(last), score: face.score } })),
+        located.map(({ request, last }) => ({
+          frame: request.frame,
+          face: { box: boxFromLandmarks(last), score: request.face.score },
+        })),
       );
       addTiming(timings, 'landmarks', run.ms);
       located = located.flatMap((entry, index) => {
@@ -123,8 +126,8 @@ export class FacePipeline {
         return landmarks ? [{ ...entry, passes: [...entry.passes, landmarks], last: landmarks }] : [];
       });
     }
-    return located.map(({ passes, last, ...request }) => ({
-      ...(request as unknown as R),
+    return located.map(({ request, passes, last }) => ({
+      ...request,
       landmarks: passes.length > 0 ? meanLandmarks(passes) : last,
     }));
   }
