@@ -78,7 +78,9 @@ function loadQualityStage(): Stage<ChipRequest & AlignedFace, FaceQuality> {
 
 /**
  * detect → landmarks → align (+ quality) → embed, wired once. Every stage runs on the whole
- * batch; ONNX Runtime and OpenCV do the heavy work off the event loop.
+ * batch. OpenCV's async calls run on libuv's pool; onnxruntime-node's run() computes on the
+ * calling thread (measured: SSD holds the event loop for up to ~0.5 s), so inference belongs in
+ * a worker thread wherever the event loop must stay responsive.
  */
 export class FacePipeline {
   private constructor(

@@ -9,9 +9,9 @@ export interface SquareInput {
 }
 
 /**
- * face-api's input preparation without blocking the event loop: OpenCV pads the RGB image to a
- * square with black, and the forge's square-resize operator resizes it on ONNX Runtime's thread
- * pool with TensorFlow's legacy bilinear rule. Same numbers as `toSquareInput`, off-thread.
+ * face-api's input preparation, fast: OpenCV pads the RGB image to a square with black (async),
+ * and the forge's square-resize operator resizes it with ONNX Runtime's threads using
+ * TensorFlow's legacy bilinear rule. The same numbers as `toSquareInput` to within 0.01 grey level.
  */
 export class SquareResizer {
   constructor(readonly session: ort.InferenceSession) {}
