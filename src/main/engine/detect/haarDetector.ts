@@ -1,4 +1,4 @@
-import cv from '../cv.js';
+import cv, { type Mat } from '../cv.js';
 import type { EngineConfig } from '../config.js';
 import type { DetectedFace } from '../geometry.js';
 import type { Frame } from '../image/frame.js';
@@ -15,6 +15,16 @@ const CONFIDENT_NEIGHBOURS = 30;
 export async function loadHaarDetector(models: ModelSet, config: EngineConfig): Promise<Stage<Frame, DetectedFace[]>> {
   const classifier = new cv.CascadeClassifier(models.cascadePath('haarFrontalFaceDefault'));
   const minSize = new cv.Size(config.minFaceSize, config.minFaceSize);
+  // One CascadeClassifier must not detect on two threads at once (it returns wrong boxes), so
+  // its async calls are chained.
+  let previous: Promise<unknown> = Promise.resolve();
+  const detectSerially = (grey: Mat) => {
+    const next = previous.then(() =>
+      classifier.detectMultiScaleAsync(grey, config.haarScaleFactor, config.haarMinNeighbors, 0, minSize),
+    );
+    previous = next.catch(() => undefined);
+    return next;
+  };
   return {
     name: 'detect',
     run: (frames) =>
@@ -22,13 +32,7 @@ export async function loadHaarDetector(models: ModelSet, config: EngineConfig): 
         Promise.all(
           frames.map(async (frame) => {
             const grey = await (await frame.bgr.cvtColorAsync(cv.COLOR_BGR2GRAY)).equalizeHistAsync();
-            const { objects, numDetections } = await classifier.detectMultiScaleAsync(
-              grey,
-              config.haarScaleFactor,
-              config.haarMinNeighbors,
-              0,
-              minSize,
-            );
+            const { objects, numDetections } = await detectSerially(grey);
             return objects
               .map((rect, index) => ({
                 box: { x: rect.x, y: rect.y, width: rect.width, height: rect.height },
