@@ -22,6 +22,8 @@ export default tseslint.config(
   {
     // The engine runs in plain Node and in Electron's main process alike: it must not import electron.
     files: ['src/main/engine/**/*.ts', 'src/main/cli/**/*.ts', 'tools/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'the engine runs in plain Node' }] }] },
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'the engine runs in plain Node' }] }],
+    },
   },
 );

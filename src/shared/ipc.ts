@@ -14,7 +14,9 @@ export interface ModelSummary {
 export interface AppInfo {
   readonly version: string;
   /** The verified models, or why they could not be verified. */
-  readonly models: { readonly ok: true; readonly list: readonly ModelSummary[] } | { readonly ok: false; readonly error: string };
+  readonly models:
+    | { readonly ok: true; readonly list: readonly ModelSummary[] }
+    | { readonly ok: false; readonly error: string };
 }
 
 /** Request/response channels: renderer → main. */

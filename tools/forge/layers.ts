@@ -35,7 +35,13 @@ export interface ConvOptions {
 }
 
 /** tf.conv2d(x, filter, strides, padding) [+ bias]. */
-export function conv2d(graph: OnnxGraph, x: string, filter: Weight, bias: Weight | undefined, options: ConvOptions): string {
+export function conv2d(
+  graph: OnnxGraph,
+  x: string,
+  filter: Weight,
+  bias: Weight | undefined,
+  options: ConvOptions,
+): string {
   const strides = options.strides ?? 1;
   const dilations = options.dilations ?? 1;
   const w = graph.weight(filter, HWIO_TO_OIHW);

@@ -156,12 +156,19 @@ export class OnnxGraph {
       const indices = this.node('Cast', [codesName], { to: int(ELEMENT_TYPE.int32) }, `${hint}/indices`);
       return this.node('Gather', [tableName, indices], { axis: int(0) }, hint);
     }
-    const permuted = perm ? permute(weight.values, weight.shape, perm) : { data: weight.values, shape: [...weight.shape] };
+    const permuted = perm
+      ? permute(weight.values, weight.shape, perm)
+      : { data: weight.values, shape: [...weight.shape] };
     return this.constant(hint, permuted.data, targetShape(permuted.shape));
   }
 
   /** Appends a node with one output and returns that output's name. */
-  node(opType: string, inputs: readonly string[], attributes: Record<string, AttributeValue> = {}, hint?: string): string {
+  node(
+    opType: string,
+    inputs: readonly string[],
+    attributes: Record<string, AttributeValue> = {},
+    hint?: string,
+  ): string {
     return this.nodeWithOutputs(opType, inputs, attributes, 1, hint)[0] as string;
   }
 

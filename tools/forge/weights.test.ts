@@ -40,7 +40,9 @@ describe('loadTfjsWeights', () => {
 
   it('names the weights file when it is missing', () => {
     rmSync(join(dir, binName));
-    expect(failure().message).toBe(`${join(dir, binName)}: weights file named in ${join(dir, manifestName)} is missing`);
+    expect(failure().message).toBe(
+      `${join(dir, binName)}: weights file named in ${join(dir, manifestName)} is missing`,
+    );
   });
 
   it('names the manifest when it is missing', () => {
@@ -63,7 +65,10 @@ describe('loadTfjsWeights', () => {
   it('reports a manifest that is not JSON or not in the tfjs format', () => {
     writeFileSync(join(dir, manifestName), '{ not json');
     expect(failure().message).toContain('weights manifest is not valid JSON');
-    writeFileSync(join(dir, manifestName), JSON.stringify([{ paths: [binName], weights: [{ name: 'x', shape: [2] }] }]));
+    writeFileSync(
+      join(dir, manifestName),
+      JSON.stringify([{ paths: [binName], weights: [{ name: 'x', shape: [2] }] }]),
+    );
     expect(failure().message).toMatch(/does not match the tfjs format at 0\.weights\.0\.dtype/);
   });
 });

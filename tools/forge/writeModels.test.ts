@@ -1,4 +1,13 @@
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,7 +45,8 @@ describe('writeModels on bad weights', () => {
   beforeAll(() => {
     weightsDir = mkdtempSync(join(tmpdir(), 'clockface-forge-weights-'));
     outDir = mkdtempSync(join(tmpdir(), 'clockface-forge-out-'));
-    for (const file of readdirSync(faceApiWeightsDir())) copyFileSync(join(faceApiWeightsDir(), file), join(weightsDir, file));
+    for (const file of readdirSync(faceApiWeightsDir()))
+      copyFileSync(join(faceApiWeightsDir(), file), join(weightsDir, file));
   });
   afterAll(() => {
     rmSync(weightsDir, { recursive: true, force: true });

@@ -172,7 +172,12 @@ export class FacePipeline {
     addTiming(timings, 'quality', qualityRun.ms);
 
     const descriptors: (Float32Array | null)[] =
-      (options.describe ?? true) ? await this.describe(aligned.map((face) => face.pixels), timings) : aligned.map(() => null);
+      (options.describe ?? true)
+        ? await this.describe(
+            aligned.map((face) => face.pixels),
+            timings,
+          )
+        : aligned.map(() => null);
 
     const perFrame: AnalysedFace[][] = frames.map(() => []);
     aligned.forEach((face, index) => {

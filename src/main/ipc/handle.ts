@@ -15,7 +15,8 @@ export function handle<C extends InvokeChannel>(
   ipcMain.handle(channel, async (event, raw: unknown) => {
     if (!isTrustedSender(event)) throw new Error(`${channel}: refused a call from an untrusted frame`);
     const parsed = requestSchema.safeParse(raw);
-    if (!parsed.success) throw new Error(`${channel}: invalid request: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+    if (!parsed.success)
+      throw new Error(`${channel}: invalid request: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
     return handler(parsed.data);
   });
 }

@@ -13,7 +13,8 @@ export function App() {
       <h1>Clockface</h1>
       {error && <p className="error">Cannot reach the main process: {error}</p>}
       {info && <p className="muted">Version {info.version}</p>}
-      {info && (info.models.ok ? <ModelList models={info.models.list} /> : <p className="error">{info.models.error}</p>)}
+      {info &&
+        (info.models.ok ? <ModelList models={info.models.list} /> : <p className="error">{info.models.error}</p>)}
     </main>
   );
 }

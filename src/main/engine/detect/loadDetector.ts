@@ -16,7 +16,11 @@ const LOADERS: Record<DetectorKind, (models: ModelSet, config: EngineConfig) => 
 };
 
 /** The configured detector, with faces smaller than `minFaceSize` filtered out. */
-export async function loadDetector(models: ModelSet, config: EngineConfig, kind = config.detector): Promise<FaceDetector> {
+export async function loadDetector(
+  models: ModelSet,
+  config: EngineConfig,
+  kind = config.detector,
+): Promise<FaceDetector> {
   const detector = await LOADERS[kind](models, config);
   return {
     name: 'detect',

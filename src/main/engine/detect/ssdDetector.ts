@@ -33,8 +33,14 @@ export async function loadSsdDetector(models: ModelSet, config: EngineConfig): P
         return frames.map((frame, index) =>
           decodeSsdDetections(
             {
-              boxEncodings: boxEncodings.subarray(index * anchorCount * BOX_VALUES, (index + 1) * anchorCount * BOX_VALUES),
-              classLogits: classLogits.subarray(index * anchorCount * CLASS_VALUES, (index + 1) * anchorCount * CLASS_VALUES),
+              boxEncodings: boxEncodings.subarray(
+                index * anchorCount * BOX_VALUES,
+                (index + 1) * anchorCount * BOX_VALUES,
+              ),
+              classLogits: classLogits.subarray(
+                index * anchorCount * CLASS_VALUES,
+                (index + 1) * anchorCount * CLASS_VALUES,
+              ),
               anchors,
             },
             frame,

@@ -22,7 +22,9 @@ export async function loadEmbedStage(models: ModelSet): Promise<Stage<RgbImage, 
         const batch = new Float32Array(chips.length * chipValues);
         chips.forEach((chip, index) => {
           if (chip.width !== CHIP_SIZE || chip.height !== CHIP_SIZE || chip.data.length !== chipValues) {
-            throw new Error(`face chip ${index} is ${chip.width}x${chip.height}, expected ${CHIP_SIZE}x${CHIP_SIZE} RGB`);
+            throw new Error(
+              `face chip ${index} is ${chip.width}x${chip.height}, expected ${CHIP_SIZE}x${CHIP_SIZE} RGB`,
+            );
           }
           batch.set(chip.data, index * chipValues);
         });

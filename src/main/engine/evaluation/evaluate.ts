@@ -186,10 +186,15 @@ export function splitPeople(
 
 type Classifier = (probe: Float32Array) => string | null;
 
-function buildClassifiers(gallery: readonly LabelledDescriptor[], threshold: number): Record<StrategyResult['name'], Classifier> {
+function buildClassifiers(
+  gallery: readonly LabelledDescriptor[],
+  threshold: number,
+): Record<StrategyResult['name'], Classifier> {
   const index = new Gallery();
   gallery.forEach((entry, row) => index.add(String(row), entry.person, entry.descriptor));
-  const linear = trainLinearClassifier(gallery.map((entry) => ({ embedding: entry.descriptor, personId: entry.person })));
+  const linear = trainLinearClassifier(
+    gallery.map((entry) => ({ embedding: entry.descriptor, personId: entry.person })),
+  );
   return {
     nearest: (probe) => nearest(index, probe, { threshold }).personId,
     knn: (probe) => knnVote(index, probe, { k: 3, threshold }).personId,
@@ -238,7 +243,9 @@ export async function describeLargestFace(engine: FaceEngine, path: string): Pro
   const face = faces.find((candidate) => candidate.descriptor);
   if (face?.descriptor) return { descriptor: face.descriptor, source: 'detected' };
   // Tight crops (ORL, bbt) are sometimes the face itself, edge to edge.
-  const [whole] = await engine.analyseBoxes(image, [{ box: { x: 0, y: 0, width: image.width, height: image.height }, score: 0 }]);
+  const [whole] = await engine.analyseBoxes(image, [
+    { box: { x: 0, y: 0, width: image.width, height: image.height }, score: 0 },
+  ]);
   if (!whole?.descriptor) throw new Error(`${path}: no face could be described`);
   return { descriptor: whole.descriptor, source: 'centre-box' };
 }

@@ -28,7 +28,10 @@ export class PairsFileError extends Error {
  * Images live at `<root>/<name>/<name>_<i:04d>.jpg`.
  */
 export function parsePairsFile(text: string, imagesRoot: string): PairsFile {
-  const lines = text.split(/\r?\n/).map((line) => line.trim()).filter((line) => line.length > 0);
+  const lines = text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line.length > 0);
   const header = (lines.shift() ?? '').split(/\s+/).map(Number);
   if (header.length < 1 || header.length > 2 || !header.every((n) => Number.isInteger(n) && n > 0)) {
     throw new PairsFileError('pairs file must start with "N" or "folds N"');

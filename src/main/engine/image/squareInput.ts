@@ -32,7 +32,12 @@ export class SquareResizer {
     );
     const bytes = await square.getDataAsync();
     const result = await this.session.run({
-      image: new ort.Tensor('uint8', new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), [1, fit.side, fit.side, 3]),
+      image: new ort.Tensor('uint8', new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), [
+        1,
+        fit.side,
+        fit.side,
+        3,
+      ]),
       sizes: new ort.Tensor('int64', BigInt64Array.of(1n, BigInt(size), BigInt(size), 3n), [4]),
     });
     const resized = result['resized'];

@@ -37,7 +37,11 @@ export async function loadLandmarkStage(models: ModelSet): Promise<Stage<Landmar
 
         const inputs = await Promise.all(
           present.map(({ request, crop }) =>
-            resizer.run(request.frame.rgb.getRegion(new cv.Rect(crop.x, crop.y, crop.width, crop.height)), INPUT_SIZE, 'centred'),
+            resizer.run(
+              request.frame.rgb.getRegion(new cv.Rect(crop.x, crop.y, crop.width, crop.height)),
+              INPUT_SIZE,
+              'centred',
+            ),
           ),
         );
         const tensor = new ort.Tensor('float32', stackBatch(inputs.map((input) => input.pixels)), [

@@ -53,7 +53,9 @@ describe('model loading', () => {
   it('refuses an altered cascade', () => {
     const manifest = readModelManifest(modelsDir);
     writeFileSync(join(modelsDir, manifest.cascades.haarFrontalFaceAlt2.file), '<opencv_storage/>');
-    expect(() => verifyModelFiles(modelsDir, manifest)).toThrow(/haarcascade_frontalface_alt2\.xml: model file is altered/);
+    expect(() => verifyModelFiles(modelsDir, manifest)).toThrow(
+      /haarcascade_frontalface_alt2\.xml: model file is altered/,
+    );
   });
 
   it('refuses a missing or malformed manifest', () => {

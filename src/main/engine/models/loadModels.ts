@@ -70,7 +70,11 @@ export interface LoadedModel {
   readonly session: ort.InferenceSession;
 }
 
-async function createSession(modelsDir: string, entry: { file: string; sha256: string; bytes: number }, options: SessionOptions) {
+async function createSession(
+  modelsDir: string,
+  entry: { file: string; sha256: string; bytes: number },
+  options: SessionOptions,
+) {
   const bytes = readVerified(modelsDir, entry);
   try {
     return await ort.InferenceSession.create(bytes, {
@@ -80,7 +84,10 @@ async function createSession(modelsDir: string, entry: { file: string; sha256: s
       executionMode: 'sequential',
     });
   } catch (error) {
-    throw new ModelIntegrityError(join(modelsDir, entry.file), `ONNX Runtime cannot load it (${(error as Error).message})`);
+    throw new ModelIntegrityError(
+      join(modelsDir, entry.file),
+      `ONNX Runtime cannot load it (${(error as Error).message})`,
+    );
   }
 }
 

@@ -75,7 +75,10 @@ export const modelManifestSchema = z.object({
     >,
   ),
   cascades: z.object(
-    Object.fromEntries(CASCADE_IDS.map((id) => [id, cascadeEntrySchema])) as Record<CascadeId, typeof cascadeEntrySchema>,
+    Object.fromEntries(CASCADE_IDS.map((id) => [id, cascadeEntrySchema])) as Record<
+      CascadeId,
+      typeof cascadeEntrySchema
+    >,
   ),
   operators: z.object(
     Object.fromEntries(OPERATOR_IDS.map((id) => [id, operatorEntrySchema])) as Record<
