@@ -6,25 +6,19 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import cv from '../engine/cv.js';
 import { hasSharedData, sharedDataSkipReason, sharedPath } from '../../../test/support/sharedData.js';
-import { bbtPhoto, parseJson, useCliWorkspace, useSeedDatabase } from './cliTestSupport.js';
+import {
+  bbtPhoto,
+  parseJson,
+  useCliWorkspace,
+  useSeedDatabase,
+  type EnrolReport,
+  type IdentifyEntry,
+} from './cliTestSupport.js';
 
 /**
  * Bad photos through the real `clockface` command: each gets its own one-line reason, nothing is
  * stored for it, and the good photos of the same command still go through.
  */
-
-interface EnrolReport {
-  name: string;
-  outcomes: (
-    | { file: string; ok: true; templateId: number; box: number[] }
-    | { file: string; ok: false; reason: string; message: string }
-  )[];
-}
-interface IdentifyEntry {
-  image: string;
-  faces?: { box: number[]; name: string | null; distance: number }[];
-  error?: string;
-}
 
 /** One PNG chunk: length, type, data, CRC-32 of type and data. */
 function pngChunk(type: string, data: Buffer): Buffer {

@@ -2,25 +2,21 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hasSharedData, sharedDataSkipReason } from '../../../test/support/sharedData.js';
-import { bbtPhoto, parseJson, useCliWorkspace, useSeedDatabase, type CliRun } from './cliTestSupport.js';
+import {
+  bbtPhoto,
+  parseJson,
+  useCliWorkspace,
+  useSeedDatabase,
+  type CliRun,
+  type EnrolReport,
+  type IdentifyEntry,
+} from './cliTestSupport.js';
 
 /**
  * The `clockface` command end to end on real bbt photos: enrol, list, identify, verify, remove and
  * import, through a child process per command, each test on its own database.
  */
 
-interface EnrolReport {
-  name: string;
-  outcomes: (
-    | { file: string; ok: true; templateId: number; box: number[] }
-    | { file: string; ok: false; reason: string; message: string }
-  )[];
-}
-interface IdentifyEntry {
-  image: string;
-  faces?: { box: number[]; name: string | null; distance: number }[];
-  error?: string;
-}
 interface PersonEntry {
   id: number;
   name: string;

@@ -11,17 +11,13 @@ import {
   useCliWorkspace,
   useSeedDatabase,
   type CliRun,
+  type IdentifyEntry,
 } from './cliTestSupport.js';
 
 /**
  * The `clockface` command against a damaged, out-of-date or busy database, and against bad
  * command lines: a clear one-line reason, the right exit code, nothing stored lost.
  */
-
-interface IdentifyEntry {
-  image: string;
-  faces?: { box: number[]; name: string | null; distance: number }[];
-}
 
 const names = (run: CliRun): string[] =>
   parseJson<IdentifyEntry[]>(run).flatMap((entry) => (entry.faces ?? []).map((face) => face.name ?? 'unknown'));

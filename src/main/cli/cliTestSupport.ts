@@ -34,6 +34,22 @@ export function runCli(args: readonly string[]): Promise<CliRun> {
   });
 }
 
+/** `enroll --json`: one outcome per photo. */
+export interface EnrolReport {
+  name: string;
+  outcomes: (
+    | { file: string; ok: true; templateId: number; box: number[] }
+    | { file: string; ok: false; reason: string; message: string }
+  )[];
+}
+
+/** One photo of `identify --json`: its faces, or why it was skipped. */
+export interface IdentifyEntry {
+  image: string;
+  faces?: { box: number[]; name: string | null; distance: number }[];
+  error?: string;
+}
+
 /** The command's one JSON document (it was run with --json). */
 export function parseJson<T>(run: CliRun): T {
   return JSON.parse(run.stdout) as T;

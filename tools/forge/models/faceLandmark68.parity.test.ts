@@ -5,6 +5,7 @@ import { onnxModelEntrySchema } from '../../../src/main/engine/models/manifest.j
 import { decodeLandmarks, faceCropRect, type FaceBox } from '../../../src/main/engine/landmarks/landmarkDecode.js';
 import { loadFaceApi } from '../../../test/support/faceApiReference.js';
 import { readRgb } from '../../../test/support/images.js';
+import { cropRgb, maxAbsDiff, splitSquares, type FaceApi } from '../../../test/support/parity.js';
 import { hasSharedData, sharedDataSkipReason, sharedPath } from '../../../test/support/sharedData.js';
 import { forgeModel, sha256 } from '../forge.js';
 import { faceLandmark68Recipe } from './faceLandmark68.js';
@@ -14,8 +15,6 @@ import { faceLandmark68Recipe } from './faceLandmark68.js';
  * synthetic batches and real face crops, and decoded image points against face-api's own
  * crop + detectLandmarks + shift.
  */
-
-type FaceApi = Awaited<ReturnType<typeof loadFaceApi>>;
 
 const SIZE = 112;
 const VALUES_PER_IMAGE = SIZE * SIZE * 3;
@@ -41,22 +40,6 @@ function seededPixels(count: number, seed: number): Float32Array {
     out[i] = (state / 2 ** 32) * 255;
   }
   return out;
-}
-
-function cropRgb(image: RgbImage, rect: { x: number; y: number; width: number; height: number }): RgbImage {
-  const data = new Uint8Array(rect.width * rect.height * 3);
-  for (let row = 0; row < rect.height; row++) {
-    const start = ((rect.y + row) * image.width + rect.x) * 3;
-    data.set(image.data.subarray(start, start + rect.width * 3), row * rect.width * 3);
-  }
-  return { width: rect.width, height: rect.height, data };
-}
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let max = 0;
-  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs((a[i] as number) - (b[i] as number)));
-  return max;
 }
 
 describe('faceLandmark68 ONNX model', () => {
@@ -92,17 +75,9 @@ describe('faceLandmark68 ONNX model', () => {
     return values;
   }
 
-  function splitBatch(pixels: Float32Array) {
-    return Array.from({ length: pixels.length / VALUES_PER_IMAGE }, (_, i) => ({
-      data: pixels.subarray(i * VALUES_PER_IMAGE, (i + 1) * VALUES_PER_IMAGE),
-      height: SIZE,
-      width: SIZE,
-    }));
-  }
-
   it('matches face-api on a seeded random batch', async () => {
     const pixels = seededPixels(4 * VALUES_PER_IMAGE, 20240611);
-    const diff = maxAbsDiff(await runOnnx(pixels), await runFaceApi(splitBatch(pixels)));
+    const diff = maxAbsDiff(await runOnnx(pixels), await runFaceApi(splitSquares(pixels, SIZE)));
     console.log(`faceLandmark68 random batch of 4: max abs diff ${diff.toExponential(3)}`);
     expect(diff).toBeLessThanOrEqual(RAW_TOLERANCE);
   });
@@ -112,7 +87,7 @@ describe('faceLandmark68 ONNX model', () => {
     pixels.fill(0, 0, VALUES_PER_IMAGE);
     pixels.fill(128, VALUES_PER_IMAGE, 2 * VALUES_PER_IMAGE);
     pixels.fill(255, 2 * VALUES_PER_IMAGE);
-    const diff = maxAbsDiff(await runOnnx(pixels), await runFaceApi(splitBatch(pixels)));
+    const diff = maxAbsDiff(await runOnnx(pixels), await runFaceApi(splitSquares(pixels, SIZE)));
     console.log(`faceLandmark68 constant 0/128/255: max abs diff ${diff.toExponential(3)}`);
     expect(diff).toBeLessThanOrEqual(RAW_TOLERANCE);
   });

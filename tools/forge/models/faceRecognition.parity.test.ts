@@ -1,10 +1,18 @@
-import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { toSquareInput, type RgbImage } from '../../../src/main/engine/image/preprocess.js';
 import { onnxModelEntrySchema } from '../../../src/main/engine/models/manifest.js';
 import { loadFaceApi } from '../../../test/support/faceApiReference.js';
 import { readRgb } from '../../../test/support/images.js';
+import {
+  cropRgb,
+  lfwPairImages,
+  maxAbsDiff,
+  randomThenGreyBatch,
+  splitSquares,
+  type FaceApi,
+  type FloatImage,
+} from '../../../test/support/parity.js';
 import { hasSharedData, sharedDataSkipReason, sharedPath } from '../../../test/support/sharedData.js';
 import { forgeModel } from '../forge.js';
 import type { ForgedModel } from '../recipe.js';
@@ -14,8 +22,6 @@ import { faceRecognitionRecipe } from './faceRecognition.js';
  * The forged recognition net must compute what face-api's faceRecognitionNet computes, on the same
  * 150x150 batch tensor, to within 1e-5 per descriptor component.
  */
-
-type FaceApi = Awaited<ReturnType<typeof loadFaceApi>>;
 
 const SIZE = 150;
 const PIXELS = SIZE * SIZE * 3;
@@ -42,7 +48,7 @@ async function onnxDescriptors(batch: Float32Array): Promise<Float32Array> {
 }
 
 /** face-api on a list of HxWx3 images; it pads each to a centred square and resizes to 150 itself. */
-async function referenceDescriptors(images: readonly { data: Float32Array; height: number; width: number }[]) {
+async function referenceDescriptors(images: readonly FloatImage[]) {
   const tensors = images.map(({ data, height, width }) => faceapi.tf.tensor3d(data, [height, width, 3]));
   const output = faceapi.nets.faceRecognitionNet.forwardInput(await faceapi.toNetInput(tensors));
   const descriptors = (await output.data()) as Float32Array;
@@ -51,51 +57,17 @@ async function referenceDescriptors(images: readonly { data: Float32Array; heigh
   return descriptors;
 }
 
-/** Splits a 150x150 NHWC batch into the per-image tensors face-api takes. */
-function squareImages(batch: Float32Array) {
-  return Array.from({ length: batch.length / PIXELS }, (_, i) => ({
-    data: batch.subarray(i * PIXELS, (i + 1) * PIXELS),
-    height: SIZE,
-    width: SIZE,
-  }));
-}
-
-function maxAbsDiff(a: Float32Array, b: Float32Array): number {
-  expect(a.length).toBe(b.length);
-  let max = 0;
-  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs((a[i] as number) - (b[i] as number)));
-  return max;
-}
-
 /** Runs both implementations on the same batch and returns the largest disagreement. */
 async function parity(batch: Float32Array, label: string): Promise<number> {
-  const [ours, reference] = await Promise.all([onnxDescriptors(batch), referenceDescriptors(squareImages(batch))]);
+  const [ours, reference] = await Promise.all([
+    onnxDescriptors(batch),
+    referenceDescriptors(splitSquares(batch, SIZE)),
+  ]);
   // A descriptor of zeros would agree trivially; real descriptors have components of order 0.1.
   expect(Math.max(...reference.map(Math.abs))).toBeGreaterThan(0.05);
   const diff = maxAbsDiff(ours, reference);
   console.log(`faceRecognition parity, ${label}: max abs diff ${diff.toExponential(2)}`);
   return diff;
-}
-
-/** mulberry32: a tiny seeded generator, so the synthetic images are the same on every run. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function crop(image: RgbImage, left: number, top: number, width: number, height: number): RgbImage {
-  const data = new Uint8Array(width * height * 3);
-  for (let y = 0; y < height; y++) {
-    const from = ((top + y) * image.width + left) * 3;
-    data.set(image.data.subarray(from, from + width * 3), y * width * 3);
-  }
-  return { width, height, data };
 }
 
 function toBatch(images: readonly RgbImage[]): Float32Array {
@@ -104,27 +76,11 @@ function toBatch(images: readonly RgbImage[]): Float32Array {
   return batch;
 }
 
-/** Both images of the first same-person pairs in the LFW dev split: 250x250, face in the middle. */
-function lfwImages(count: number): RgbImage[] {
-  const lines = readFileSync(sharedPath('lfw-dev', 'pairsDevTest.txt'), 'utf8').split('\n').slice(1);
-  const files: string[] = [];
-  for (const line of lines) {
-    const fields = line.trim().split(/\s+/);
-    if (fields.length !== 3) continue;
-    const [name, first, second] = fields as [string, string, string];
-    for (const index of [first, second]) {
-      files.push(sharedPath('lfw-dev', 'images', name, `${name}_${index.padStart(4, '0')}.jpg`));
-    }
-    if (files.length >= count) break;
-  }
-  return files.slice(0, count).map(readRgb);
-}
-
 /**
  * A taller-than-wide crop around an LFW face, so the centred padding and the resize both matter; the
  * odd width difference (29) checks which side gets the extra column.
  */
-const faceCrop = (image: RgbImage): RgbImage => crop(image, 65, 50, 121, 150);
+const faceCrop = (image: RgbImage): RgbImage => cropRgb(image, { x: 65, y: 50, width: 121, height: 150 });
 
 describe('faceRecognition ONNX model', () => {
   it('declares a manifest-valid NHWC input and a 128-d descriptor output, under those names', () => {
@@ -143,17 +99,13 @@ describe('faceRecognition ONNX model', () => {
   });
 
   it('matches face-api on seeded random images and a constant image', async () => {
-    const random = seededRandom(20240607);
-    const count = 5;
-    const batch = new Float32Array(count * PIXELS);
-    for (let i = 0; i < (count - 1) * PIXELS; i++) batch[i] = Math.floor(random() * 256);
-    batch.fill(128, (count - 1) * PIXELS);
+    const batch = randomThenGreyBatch(SIZE, 4, 20240607);
     expect(await parity(batch, 'synthetic')).toBeLessThanOrEqual(TOLERANCE);
   });
 
   describe.skipIf(!hasSharedData)(`on real faces${hasSharedData ? '' : ` (skipped: ${sharedDataSkipReason})`}`, () => {
     it('matches face-api on 10 LFW face crops, padded and resized by toSquareInput', async () => {
-      const batch = toBatch(lfwImages(10).map(faceCrop));
+      const batch = toBatch(lfwPairImages(10, { distinct: false }).map(faceCrop));
       expect(await parity(batch, 'LFW crops')).toBeLessThanOrEqual(TOLERANCE);
     });
 
@@ -166,7 +118,7 @@ describe('faceRecognition ONNX model', () => {
     });
 
     it('matches face-api end to end when face-api pads and resizes the raw crops itself', async () => {
-      const crops = lfwImages(4).map(faceCrop);
+      const crops = lfwPairImages(4, { distinct: false }).map(faceCrop);
       const ours = await onnxDescriptors(toBatch(crops));
       const reference = await referenceDescriptors(
         crops.map(({ data, height, width }) => ({ data: Float32Array.from(data), height, width })),
@@ -177,7 +129,7 @@ describe('faceRecognition ONNX model', () => {
     });
 
     it('gives a batch of 8 the same descriptors as one image at a time', async () => {
-      const batch = toBatch(lfwImages(8).map(faceCrop));
+      const batch = toBatch(lfwPairImages(8, { distinct: false }).map(faceCrop));
       const together = await onnxDescriptors(batch);
       const alone = new Float32Array(together.length);
       for (let i = 0; i < 8; i++) {

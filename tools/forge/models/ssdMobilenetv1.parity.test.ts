@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -12,8 +11,20 @@ import type { DetectedFace } from '../../../src/main/engine/geometry.js';
 import { toSquareInput, type RgbImage } from '../../../src/main/engine/image/preprocess.js';
 import { onnxModelEntrySchema } from '../../../src/main/engine/models/manifest.js';
 import { loadFaceApi } from '../../../test/support/faceApiReference.js';
-import { readRgb } from '../../../test/support/images.js';
-import { hasSharedData, sharedDataSkipReason, sharedPath } from '../../../test/support/sharedData.js';
+import {
+  asFloatImage,
+  bbtGroupPhoto,
+  cropRgb,
+  expectSameDetections,
+  faceApiDetections,
+  lfwPairImages,
+  maxAbsDiff,
+  randomThenGreyBatch,
+  splitSquares,
+  type FaceApi,
+  type FloatImage,
+} from '../../../test/support/parity.js';
+import { hasSharedData, sharedDataSkipReason } from '../../../test/support/sharedData.js';
 import { faceApiWeightsDir, forgeModel } from '../forge.js';
 import type { ForgedModel } from '../recipe.js';
 import { loadTfjsWeights } from '../weights.js';
@@ -25,8 +36,6 @@ import { SSD_ANCHOR_COUNT, SSD_CLASS_COUNT, ssdMobilenetv1Recipe } from './ssdMo
  * scores within 1e-5, box edges within 1e-4 of the box size). toSquareInput must also prepare
  * the pixels as face-api's toBatchTensor(512, false) does.
  */
-
-type FaceApi = Awaited<ReturnType<typeof loadFaceApi>>;
 
 const SCORE_TOLERANCE = 1e-5;
 const BOX_TOLERANCE = 1e-4;
@@ -87,9 +96,7 @@ async function onnxPerAnchor(batch: Float32Array): Promise<PerAnchor> {
 }
 
 /** face-api's forwardInput on HxWx3 images; it pads each bottom-right to a square and resizes it itself. */
-async function referencePerAnchor(
-  images: readonly { data: Float32Array; height: number; width: number }[],
-): Promise<PerAnchor> {
+async function referencePerAnchor(images: readonly FloatImage[]): Promise<PerAnchor> {
   const tensors = images.map(({ data, height, width }) => faceapi.tf.tensor3d(data, [height, width, 3]));
   const { boxes, scores } = faceapi.nets.ssdMobilenetv1.forwardInput(await faceapi.toNetInput(tensors));
   const result = {
@@ -98,13 +105,6 @@ async function referencePerAnchor(
   };
   for (const tensor of [...boxes, ...scores, ...tensors]) tensor.dispose();
   return result;
-}
-
-function maxAbsDiff(ours: Float32Array, reference: Float32Array): number {
-  expect(ours.length).toBe(reference.length);
-  let max = 0;
-  for (let i = 0; i < ours.length; i++) max = Math.max(max, Math.abs((ours[i] as number) - (reference[i] as number)));
-  return max;
 }
 
 /** Largest corner difference as a fraction of the reference box's height (y) or width (x). */
@@ -138,50 +138,11 @@ function expectSamePerAnchor(ours: PerAnchor, reference: PerAnchor, label: strin
   }
 }
 
-/** mulberry32: a tiny seeded generator, so the synthetic images are the same on every run. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function crop(image: RgbImage, left: number, top: number, width: number, height: number): RgbImage {
-  const data = new Uint8Array(width * height * 3);
-  for (let y = 0; y < height; y++) {
-    const from = ((top + y) * image.width + left) * 3;
-    data.set(image.data.subarray(from, from + width * 3), y * width * 3);
-  }
-  return { width, height, data };
-}
-
-const asFloat = (image: RgbImage) => ({ ...image, data: Float32Array.from(image.data) });
-const groupPhoto = (n: number): RgbImage => readRgb(sharedPath('bbt', 'group', `bbt${n}.jpg`));
 /** bbt1 is landscape (padded at the bottom); this crop is portrait, so it is padded on the right. */
 const portraitCrop = (): RgbImage => {
-  const photo = groupPhoto(1);
-  return crop(photo, 300, 0, 500, photo.height);
+  const photo = bbtGroupPhoto(1);
+  return cropRgb(photo, { x: 300, y: 0, width: 500, height: photo.height });
 };
-
-/** The first distinct images named in the LFW dev pairs: 250x250, a face in the middle. */
-function lfwImages(count: number): RgbImage[] {
-  const lines = readFileSync(sharedPath('lfw-dev', 'pairsDevTest.txt'), 'utf8').split('\n').slice(1);
-  const files = new Set<string>();
-  for (const line of lines) {
-    const fields = line.trim().split(/\s+/);
-    if (fields.length !== 3) continue;
-    const [name, first, second] = fields as [string, string, string];
-    for (const index of [first, second]) {
-      files.add(sharedPath('lfw-dev', 'images', name, `${name}_${index.padStart(4, '0')}.jpg`));
-    }
-    if (files.size >= count) break;
-  }
-  return [...files].slice(0, count).map(readRgb);
-}
 
 /** Our pipeline: toSquareInput (bottom-right) + ONNX + ssdDecode. */
 async function ourDetections(image: RgbImage, options: SsdDecodeOptions): Promise<DetectedFace[]> {
@@ -189,51 +150,20 @@ async function ourDetections(image: RgbImage, options: SsdDecodeOptions): Promis
   return decodeSsdDetections({ boxEncodings, classLogits, anchors }, image, options);
 }
 
-async function referenceDetections(image: RgbImage, options: SsdDecodeOptions): Promise<DetectedFace[]> {
-  const tensor = faceapi.tf.tensor3d(Float32Array.from(image.data), [image.height, image.width, 3]);
-  const detections = await faceapi.detectAllFaces(tensor, new faceapi.SsdMobilenetv1Options(options));
-  tensor.dispose();
-  return detections.map(({ box, score }) => ({
-    box: { x: box.x, y: box.y, width: box.width, height: box.height },
-    score,
-  }));
-}
-
-/**
- * Asserts both lists hold the same faces: each reference face is matched to one of ours by the
- * nearest box (so near-equal scores may come out in either order), then compared.
- */
+/** Asserts our pipeline and faceapi.detectAllFaces find the same faces; returns how many. */
 async function expectSameFaces(
   image: RgbImage,
   label: string,
   options: SsdDecodeOptions = DETECTION_OPTIONS,
 ): Promise<number> {
-  const [ours, reference] = await Promise.all([ourDetections(image, options), referenceDetections(image, options)]);
-  expect(ours.length).toBe(reference.length);
-  const unmatched = [...ours];
-  let scoreDiff = 0;
-  let boxDiff = 0;
-  for (const expected of reference) {
-    const { box } = expected;
-    const distance = (face: DetectedFace): number =>
-      Math.max(
-        Math.abs(face.box.x - box.x) / box.width,
-        Math.abs(face.box.y - box.y) / box.height,
-        Math.abs(face.box.width - box.width) / box.width,
-        Math.abs(face.box.height - box.height) / box.height,
-      );
-    const nearest = unmatched.reduce((best, face) => (distance(face) < distance(best) ? face : best));
-    unmatched.splice(unmatched.indexOf(nearest), 1);
-    scoreDiff = Math.max(scoreDiff, Math.abs(nearest.score - expected.score));
-    boxDiff = Math.max(boxDiff, distance(nearest));
-  }
-  console.log(
-    `ssdMobilenetv1 detections, ${label}: ${reference.length} faces, ` +
-      `max score diff ${scoreDiff.toExponential(2)}, max box diff ${boxDiff.toExponential(2)} of the box size`,
-  );
-  expect(scoreDiff).toBeLessThanOrEqual(SCORE_TOLERANCE);
-  expect(boxDiff).toBeLessThanOrEqual(BOX_TOLERANCE);
-  return reference.length;
+  const [ours, reference] = await Promise.all([
+    ourDetections(image, options),
+    faceApiDetections(faceapi, image, new faceapi.SsdMobilenetv1Options(options)),
+  ]);
+  return expectSameDetections(ours, reference, `ssdMobilenetv1 detections, ${label}`, {
+    score: SCORE_TOLERANCE,
+    box: BOX_TOLERANCE,
+  });
 }
 
 describe('ssdMobilenetv1 ONNX model', () => {
@@ -268,25 +198,17 @@ describe('ssdMobilenetv1 ONNX model', () => {
   });
 
   it('matches face-api forwardInput per anchor on a seeded random and a constant image, as one batch', async () => {
-    const random = seededRandom(20240607);
-    const batch = new Float32Array(2 * PIXELS);
-    for (let i = 0; i < PIXELS; i++) batch[i] = Math.floor(random() * 256);
-    batch.fill(128, PIXELS);
-    const squares = [batch.subarray(0, PIXELS), batch.subarray(PIXELS)].map((data) => ({
-      data,
-      height: SIZE,
-      width: SIZE,
-    }));
-    expectSamePerAnchor(await onnxPerAnchor(batch), await referencePerAnchor(squares), 'synthetic');
+    const batch = randomThenGreyBatch(SIZE, 1, 20240607);
+    expectSamePerAnchor(await onnxPerAnchor(batch), await referencePerAnchor(splitSquares(batch, SIZE)), 'synthetic');
   });
 
   describe.skipIf(!hasSharedData)(`on real photos${hasSharedData ? '' : ` (skipped: ${sharedDataSkipReason})`}`, () => {
     it('matches face-api forwardInput per anchor on a group photo and an LFW face, each padded and resized', async () => {
       for (const [label, image] of [
-        ['bbt1', groupPhoto(1)],
-        ['LFW image 0', lfwImages(1)[0] as RgbImage],
+        ['bbt1', bbtGroupPhoto(1)],
+        ['LFW image 0', lfwPairImages(1, { distinct: true })[0] as RgbImage],
       ] as const) {
-        const reference = await referencePerAnchor([asFloat(image)]);
+        const reference = await referencePerAnchor([asFloatImage(image)]);
         // A face must be in view, or the comparison would only cover background scores.
         expect(Math.max(...(reference.scores[0] as Float32Array))).toBeGreaterThan(0.9);
         expectSamePerAnchor(await onnxPerAnchor(toSquareInput(image, SIZE, 'bottom-right')), reference, label);
@@ -294,11 +216,11 @@ describe('ssdMobilenetv1 ONNX model', () => {
     });
 
     it.each([
-      ['bbt1', () => groupPhoto(1)],
-      ['bbt2', () => groupPhoto(2)],
-      ['bbt3', () => groupPhoto(3)],
-      ['bbt4', () => groupPhoto(4)],
-      ['bbt5', () => groupPhoto(5)],
+      ['bbt1', () => bbtGroupPhoto(1)],
+      ['bbt2', () => bbtGroupPhoto(2)],
+      ['bbt3', () => bbtGroupPhoto(3)],
+      ['bbt4', () => bbtGroupPhoto(4)],
+      ['bbt5', () => bbtGroupPhoto(5)],
       ['the portrait crop of bbt1', portraitCrop],
     ])('pads and resizes %s exactly as toNetInput(...).toBatchTensor(512, false)', async (label, load) => {
       const image = load();
@@ -315,7 +237,7 @@ describe('ssdMobilenetv1 ONNX model', () => {
     });
 
     it.each([1, 2, 3, 4, 5])('finds the faces detectAllFaces finds in group photo bbt%i', async (n) => {
-      expect(await expectSameFaces(groupPhoto(n), `bbt${n}`)).toBeGreaterThanOrEqual(2);
+      expect(await expectSameFaces(bbtGroupPhoto(n), `bbt${n}`)).toBeGreaterThanOrEqual(2);
     });
 
     it('finds the faces detectAllFaces finds in a portrait crop, padded on the right', async () => {
@@ -326,18 +248,19 @@ describe('ssdMobilenetv1 ONNX model', () => {
       'keeps the boxes face-api keeps from many overlapping candidates (bbt%i, minConfidence 0.05)',
       async (n) => {
         const options = { minConfidence: 0.05 };
-        expect(await expectSameFaces(groupPhoto(n), `bbt${n} at 0.05`, options)).toBeGreaterThanOrEqual(2);
+        expect(await expectSameFaces(bbtGroupPhoto(n), `bbt${n} at 0.05`, options)).toBeGreaterThanOrEqual(2);
       },
     );
 
     it('stops at maxResults, best scores first, as face-api does', async () => {
       const options = { minConfidence: 0.05, maxResults: 2 };
-      expect(await expectSameFaces(groupPhoto(1), 'bbt1 with maxResults 2', options)).toBe(2);
+      expect(await expectSameFaces(bbtGroupPhoto(1), 'bbt1 with maxResults 2', options)).toBe(2);
     });
 
     it('finds the faces detectAllFaces finds in 20 LFW images', async () => {
       let found = 0;
-      for (const [i, image] of lfwImages(20).entries()) found += await expectSameFaces(image, `LFW image ${i}`);
+      for (const [i, image] of lfwPairImages(20, { distinct: true }).entries())
+        found += await expectSameFaces(image, `LFW image ${i}`);
       expect(found).toBeGreaterThanOrEqual(20);
     });
   });

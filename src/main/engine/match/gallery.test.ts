@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Gallery } from './gallery.js';
-import { MatchInputError } from './matchInputError.js';
+import { thrown } from './matchTestSupport.js';
 import { randomUnitVector, seededRandom } from './seededRandom.js';
-
-function thrown(work: () => unknown): MatchInputError {
-  try {
-    work();
-  } catch (error) {
-    if (error instanceof MatchInputError) return error;
-    throw error;
-  }
-  throw new Error('expected a MatchInputError');
-}
 
 describe('Gallery', () => {
   it('stores templates in rows and reports people and counts', () => {

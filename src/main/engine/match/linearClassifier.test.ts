@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Gallery } from './gallery.js';
 import { predictLinear, trainLinearClassifier, type LabelledEmbedding } from './linearClassifier.js';
 import { nearest } from './match.js';
-import { MatchInputError } from './matchInputError.js';
+import { thrown } from './matchTestSupport.js';
 import { gaussian, randomUnitVector, seededRandom, type Random } from './seededRandom.js';
 
 /**
@@ -24,16 +24,6 @@ function posedPeople(random: Random, people: number) {
     return embedding;
   };
   return { photo };
-}
-
-function thrown(work: () => unknown): MatchInputError {
-  try {
-    work();
-  } catch (error) {
-    if (error instanceof MatchInputError) return error;
-    throw error;
-  }
-  throw new Error('expected a MatchInputError');
 }
 
 describe('linear classifier', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Gallery } from './gallery.js';
 import { euclideanDistance, knnVote, nearest, type SearchStrategy, type TemplateMatch } from './match.js';
-import { MatchInputError } from './matchInputError.js';
+import { thrown } from './matchTestSupport.js';
 import { gaussian, randomUnitVector, seededRandom, type Random } from './seededRandom.js';
 
 interface Template {
@@ -225,21 +225,19 @@ describe('nearest', () => {
   it('refuses a probe of the wrong dimension, a NaN probe and bad options', () => {
     const gallery = new Gallery();
     gallery.add('t', 'alice', new Float32Array(128));
-    const short = thrownBy(() => nearest(gallery, new Float32Array(64)));
+    const short = thrown(() => nearest(gallery, new Float32Array(64)));
     expect(short.code).toBe('wrong-dimension');
     expect(short.message).toBe('probe has 64 values; expected a 128-d face descriptor');
     const probe = new Float32Array(128);
     probe[5] = Number.NaN;
-    const nan = thrownBy(() => nearest(gallery, probe));
+    const nan = thrown(() => nearest(gallery, probe));
     expect(nan.code).toBe('non-finite');
     expect(nan.message).toBe('probe value 5 is NaN; face descriptors must be finite float32 numbers');
-    expect(thrownBy(() => nearest(gallery, probeOf(), { topK: 0 })).message).toBe(
-      'topK must be an integer >= 1, got 0',
-    );
-    expect(thrownBy(() => nearest(gallery, probeOf(), { threshold: -1 })).message).toBe(
+    expect(thrown(() => nearest(gallery, probeOf(), { topK: 0 })).message).toBe('topK must be an integer >= 1, got 0');
+    expect(thrown(() => nearest(gallery, probeOf(), { threshold: -1 })).message).toBe(
       'threshold must be a non-negative distance, got -1',
     );
-    expect(thrownBy(() => knnVote(gallery, probeOf(), { k: 2.5 })).message).toBe('k must be an integer >= 1, got 2.5');
+    expect(thrown(() => knnVote(gallery, probeOf(), { k: 2.5 })).message).toBe('k must be an integer >= 1, got 2.5');
   });
 });
 
@@ -303,14 +301,4 @@ describe('knnVote', () => {
 
 function probeOf(dim = 128): Float32Array {
   return new Float32Array(dim).fill(0.05);
-}
-
-function thrownBy(work: () => unknown): MatchInputError {
-  try {
-    work();
-  } catch (error) {
-    if (error instanceof MatchInputError) return error;
-    throw error;
-  }
-  throw new Error('expected a MatchInputError');
 }

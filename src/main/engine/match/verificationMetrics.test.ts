@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MatchInputError } from './matchInputError.js';
+import { thrown } from './matchTestSupport.js';
 import { gaussian, seededRandom } from './seededRandom.js';
 import {
   accuracyAt,
@@ -17,16 +17,6 @@ const pair = (distance: number, same: boolean, fold?: number): VerificationPair 
 
 /** Genuine 0.1 0.2 0.4, impostor 0.3 0.5 0.6. */
 const SIX = [pair(0.4, true), pair(0.3, false), pair(0.1, true), pair(0.6, false), pair(0.2, true), pair(0.5, false)];
-
-function thrown(work: () => unknown): MatchInputError {
-  try {
-    work();
-  } catch (error) {
-    if (error instanceof MatchInputError) return error;
-    throw error;
-  }
-  throw new Error('expected a MatchInputError');
-}
 
 describe('verification metrics on hand-computed examples', () => {
   it('finds the best accuracy threshold, the smallest of equals, between two distances', () => {
