@@ -17,3 +17,24 @@ export interface ModelRecipe {
   /** `source` names the weights manifest, for error messages. */
   build(weights: ReadonlyMap<string, Weight>, source: string): ForgedModel;
 }
+
+/**
+ * The input every forged net shares: one float32 NHWC tensor named "input" holding RGB 0..255
+ * pixels; each net differs only in its shape, its in-graph normalisation and its preparation.
+ */
+export function rgbInput(
+  shape: OnnxModelEntry['input']['shape'],
+  normalization: string,
+  preprocessing: string,
+): OnnxModelEntry['input'] {
+  return {
+    name: 'input',
+    dtype: 'float32',
+    shape,
+    layout: 'NHWC',
+    colorOrder: 'RGB',
+    valueRange: '0..255',
+    normalization,
+    preprocessing,
+  };
+}

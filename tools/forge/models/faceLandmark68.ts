@@ -1,7 +1,7 @@
 import { FACE_API_LICENSE, FACE_API_PACKAGE, FACE_API_VERSION } from '../forge.js';
 import { add, avgPool, conv2d, depthwiseConv2d, nhwcInput, relu, subtractMeanAndDivide, toNhwc } from '../layers.js';
 import { int, OnnxGraph } from '../onnxGraph.js';
-import type { ModelRecipe } from '../recipe.js';
+import { rgbInput, type ModelRecipe } from '../recipe.js';
 import { requireWeight, type Weight } from '../weights.js';
 
 /**
@@ -79,19 +79,13 @@ export const faceLandmark68Recipe: ModelRecipe = {
       bytes: graph.toBytes(
         `face-api FaceLandmark68Net (${FACE_API_PACKAGE} ${FACE_API_VERSION}, ${FACE_API_LICENSE}) converted by the Clockface model forge`,
       ),
-      input: {
-        name: 'input',
-        dtype: 'float32',
-        shape: ['batch', INPUT_SIZE, INPUT_SIZE, 3],
-        layout: 'NHWC',
-        colorOrder: 'RGB',
-        valueRange: '0..255',
-        normalization: `in graph: (x - [${MEAN_RGB.join(', ')}]) / 255 per RGB channel, subtraction first (FaceFeatureExtractor)`,
-        preprocessing:
-          'crop the face box from the image (integer crop rectangle, clipped to the image, see faceCropRect in src/main/engine/landmarks/landmarkDecode.ts), ' +
+      input: rgbInput(
+        ['batch', INPUT_SIZE, INPUT_SIZE, 3],
+        `in graph: (x - [${MEAN_RGB.join(', ')}]) / 255 per RGB channel, subtraction first (FaceFeatureExtractor)`,
+        'crop the face box from the image (integer crop rectangle, clipped to the image, see faceCropRect in src/main/engine/landmarks/landmarkDecode.ts), ' +
           `pad the crop to a square with black split around it ('centred'), resize to ${INPUT_SIZE}x${INPUT_SIZE} with ` +
           "TF legacy bilinear (src/main/engine/image/preprocess.ts toSquareInput(crop, 112, 'centred'))",
-      },
+      ),
       outputs: [
         {
           name: 'landmarks',

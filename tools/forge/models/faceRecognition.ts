@@ -10,7 +10,7 @@ import {
   relu,
   subtractMeanAndDivide,
 } from '../layers.js';
-import type { ModelRecipe } from '../recipe.js';
+import { rgbInput, type ModelRecipe } from '../recipe.js';
 import { requireWeight, type Weight } from '../weights.js';
 
 /**
@@ -151,20 +151,14 @@ export const faceRecognitionRecipe: ModelRecipe = {
       bytes: graph.toBytes(
         'face-api FaceRecognitionNet (face_recognition_model) converted by the Clockface model forge',
       ),
-      input: {
-        name: 'input',
-        dtype: 'float32',
-        shape: ['batch', INPUT_SIZE, INPUT_SIZE, 3],
-        layout: 'NHWC',
-        colorOrder: 'RGB',
-        valueRange: '0..255',
-        normalization: `in-graph: (x - [${MEAN_RGB.join(', ')}]) / 255, per RGB channel, subtraction first`,
-        preprocessing:
-          'pad the face crop to a square with black, centred (face-api puts round(diff/2) rows/columns after the ' +
+      input: rgbInput(
+        ['batch', INPUT_SIZE, INPUT_SIZE, 3],
+        `in-graph: (x - [${MEAN_RGB.join(', ')}]) / 255, per RGB channel, subtraction first`,
+        'pad the face crop to a square with black, centred (face-api puts round(diff/2) rows/columns after the ' +
           'image and the rest before), then resize to 150x150 with TensorFlow legacy bilinear ' +
           '(align_corners=false, half_pixel_centers=false); see toSquareInput(image, 150, "centred") in ' +
           'src/main/engine/image/preprocess.ts',
-      },
+      ),
       outputs: [
         {
           name: 'descriptor',

@@ -2,7 +2,7 @@ import { SSD_INPUT_SIZE } from '../../../src/main/engine/detect/ssdDecode.js';
 import { FACE_API_PACKAGE, FACE_API_VERSION } from '../forge.js';
 import { channelVector, conv2d, depthwiseConv2d, nhwcInput, toNhwc } from '../layers.js';
 import { int, OnnxGraph } from '../onnxGraph.js';
-import type { ModelRecipe } from '../recipe.js';
+import { rgbInput, type ModelRecipe } from '../recipe.js';
 import { requireWeight, type Weight } from '../weights.js';
 
 /**
@@ -110,19 +110,13 @@ export const ssdMobilenetv1Recipe: ModelRecipe = {
 
     return {
       bytes: graph.toBytes(`face-api SsdMobilenetv1 (${FACE_API_PACKAGE} ${FACE_API_VERSION}, ssd_mobilenetv1_model)`),
-      input: {
-        name: 'input',
-        dtype: 'float32',
-        shape: inputShape,
-        layout: 'NHWC',
-        colorOrder: 'RGB',
-        valueRange: '0..255',
-        normalization: 'x / 127.5 - 1',
-        preprocessing:
-          `pad the image to a square with black at the bottom/right (toBatchTensor(${SSD_INPUT_SIZE}, false)), ` +
+      input: rgbInput(
+        inputShape,
+        'x / 127.5 - 1',
+        `pad the image to a square with black at the bottom/right (toBatchTensor(${SSD_INPUT_SIZE}, false)), ` +
           `then resize to ${SSD_INPUT_SIZE}x${SSD_INPUT_SIZE} with TensorFlow legacy bilinear ` +
           '(align_corners=false, half_pixel_centers=false)',
-      },
+      ),
       outputs: [
         {
           name: 'box_encodings',

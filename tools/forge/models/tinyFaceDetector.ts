@@ -1,7 +1,7 @@
 import { FACE_API_PACKAGE, FACE_API_VERSION } from '../forge.js';
 import { conv2d, depthwiseConv2d, maxPool, nhwcInput, subtractMeanAndDivide, toNhwc } from '../layers.js';
 import { float, OnnxGraph } from '../onnxGraph.js';
-import type { ModelRecipe } from '../recipe.js';
+import { rgbInput, type ModelRecipe } from '../recipe.js';
 import { requireWeight, type Weight } from '../weights.js';
 
 /**
@@ -58,19 +58,13 @@ export const tinyFaceDetectorRecipe: ModelRecipe = {
       bytes: graph.toBytes(
         `face-api TinyFaceDetector (${FACE_API_PACKAGE} ${FACE_API_VERSION}, tiny_face_detector_model)`,
       ),
-      input: {
-        name: 'input',
-        dtype: 'float32',
-        shape: ['batch', 'height', 'width', 3],
-        layout: 'NHWC',
-        colorOrder: 'RGB',
-        valueRange: '0..255',
-        normalization: `(x - [${MEAN_RGB.join(', ')}]) / 255, per RGB channel`,
-        preprocessing:
-          'square input whose side is a multiple of 32 (face-api inputSize, default 416): pad the image to a square ' +
+      input: rgbInput(
+        ['batch', 'height', 'width', 3],
+        `(x - [${MEAN_RGB.join(', ')}]) / 255, per RGB channel`,
+        'square input whose side is a multiple of 32 (face-api inputSize, default 416): pad the image to a square ' +
           'with black at the bottom/right (toBatchTensor(inputSize, false)), then resize with TensorFlow legacy ' +
           'bilinear (align_corners=false, half_pixel_centers=false)',
-      },
+      ),
       outputs: [
         {
           name: 'grid',
