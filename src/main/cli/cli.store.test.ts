@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { ModelSet } from '../engine/models/modelSet.js';
@@ -196,10 +196,12 @@ describe('clockface with a bad command line', () => {
       stdout: '',
       stderr: `clockface: ${cli.path('staff')}: folder not found\n`,
     });
-    expect(await cli.run('import', bbtPhoto('amy', 1))).toEqual({
+    const file = cli.path('staff.txt');
+    writeFileSync(file, 'not a folder');
+    expect(await cli.run('import', file)).toEqual({
       code: 1,
       stdout: '',
-      stderr: `clockface: ${bbtPhoto('amy', 1)} is not a folder\n`,
+      stderr: `clockface: ${file} is not a folder\n`,
     });
     expect(existsSync(cli.db)).toBe(false);
   });
