@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Sets Clockface up from a fresh clone: the system OpenCV, the npm packages (native addons built
-# once and cached), Electron's binary when it can be downloaded, and the ONNX models.
-# Safe to re-run: every step skips what is already done.
+# Sets Clockface up from a fresh clone: the system OpenCV, Chromium for the browser tests, the npm
+# packages (native addons built for Node once and cached), Electron's binary when it can be
+# downloaded, and the ONNX models. Safe to re-run: every step skips what is already done.
+# CLOCKFACE_SKIP_BROWSER=1 leaves Chromium out.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +12,25 @@ die() {
   exit 1
 }
 started=$SECONDS
+
+apt_updated=
+# apt_install <what> <package...>: installs Debian packages as root, directly or through sudo.
+apt_install() {
+  local what=$1
+  shift
+  local as_root=()
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null ||
+      die "$what is missing and this user cannot install it: run 'apt-get install $*' as root, then re-run"
+    as_root=(sudo)
+  fi
+  say "installing $what ($*) with apt-get"
+  if [ -z "$apt_updated" ]; then
+    "${as_root[@]}" apt-get update -qq
+    apt_updated=1
+  fi
+  DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
 
 # --- Node -------------------------------------------------------------------------------------
 command -v node >/dev/null || die "Node.js 20.19 or newer is required (https://nodejs.org)"
@@ -26,17 +46,7 @@ if ! opencv_present; then
       if ! command -v apt-get >/dev/null; then
         die "OpenCV 4 development files are missing: install them with your package manager (headers, libraries and the opencv4 pkg-config file, e.g. opencv-devel), then re-run"
       fi
-      if [ "$(id -u)" -eq 0 ]; then
-        as_root=()
-      elif command -v sudo >/dev/null; then
-        as_root=(sudo)
-      else
-        die "OpenCV is missing and this user cannot install it: run 'apt-get install libopencv-dev opencv-data pkg-config' as root, then re-run"
-      fi
-      say "installing OpenCV (libopencv-dev opencv-data) with apt-get"
-      "${as_root[@]}" apt-get update -qq
-      DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq --no-install-recommends \
-        libopencv-dev opencv-data pkg-config >/dev/null
+      apt_install OpenCV libopencv-dev opencv-data pkg-config
       ;;
     Darwin)
       die "OpenCV is missing: run 'brew install opencv pkg-config', then re-run"
@@ -57,6 +67,20 @@ export OPENCV_LIB_DIR="$(pkg-config --variable=libdir opencv4)"
 export OPENCV_BIN_DIR="$opencv_prefix/bin"
 say "OpenCV $opencv_version ($OPENCV_LIB_DIR)"
 
+# --- Chromium (the browser end-to-end tests drive /usr/bin/chromium with playwright-core) -------
+chromium_path=/usr/bin/chromium
+if [ "${CLOCKFACE_SKIP_BROWSER:-}" = 1 ]; then
+  say "Chromium skipped (CLOCKFACE_SKIP_BROWSER=1): the browser end-to-end tests will not run"
+elif [ -x "$chromium_path" ]; then
+  say "Chromium present ($chromium_path)"
+elif [ "$(uname -s)" = Linux ] && command -v apt-get >/dev/null; then
+  apt_install Chromium chromium fonts-liberation
+  [ -x "$chromium_path" ] || die "Chromium was installed but $chromium_path is missing"
+else
+  say "NOTE: the browser end-to-end tests need Chromium at $chromium_path, which this script installs"
+  say "      only on Debian/Ubuntu; install it yourself, or set CLOCKFACE_SKIP_BROWSER=1 to silence this."
+fi
+
 # --- npm packages ------------------------------------------------------------------------------
 export ONNXRUNTIME_NODE_INSTALL=skip    # its CPU binaries ship inside the package
 export ELECTRON_SKIP_BINARY_DOWNLOAD=1  # fetched separately below, so offline installs still work
@@ -67,11 +91,24 @@ lock_hash=$(node -e 'const c = require("node:crypto"), fs = require("node:fs"); 
 stamp_value="$lock_hash node-abi-$abi opencv-$opencv_version"
 stamp_file=node_modules/.clockface-setup
 
-if [ -f "$stamp_file" ] && [ "$(cat "$stamp_file")" = "$stamp_value" ]; then
+# Plain Node (the CLI, the tests) loads these builds; `npm run dev` and `npm run dist` replace them
+# in place with Electron builds (scripts/electron-app-deps.mjs), and this puts them back.
+native_addons_load() { # stdout only carries opencv4nodejs's chatter; failures go to stderr
+  node -e 'require("better-sqlite3")(":memory:").close(); require("@u4/opencv4nodejs"); require("onnxruntime-node")' >/dev/null
+}
+
+stamp_current=
+if [ -f "$stamp_file" ] && [ "$(cat "$stamp_file")" = "$stamp_value" ]; then stamp_current=1; fi
+
+if [ -n "$stamp_current" ] && native_addons_load 2>/dev/null; then
   say "npm packages are up to date"
 else
-  say "installing npm packages (npm ci, install scripts run below one by one)"
-  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+  if [ -n "$stamp_current" ]; then
+    say "the native addons do not load in Node (built for Electron?): putting the Node builds back"
+  else
+    say "installing npm packages (npm ci, install scripts run below one by one)"
+    npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+  fi
 
   # Native addons: build each once per (version, Node ABI, OpenCV) and keep the result in a cache
   # outside the clone, so a new clone on the same machine does not compile them again.
@@ -84,6 +121,8 @@ else
     if [ -f "$cached" ]; then
       mkdir -p "node_modules/$package/$(dirname "$artifact")"
       cp "$cached" "node_modules/$package/$artifact"
+      # @electron/rebuild's marker would otherwise make it skip this Node build next time.
+      rm -f "node_modules/$package/$(dirname "$artifact")/.forge-meta"
       say "$package $version: reused the build cached in $(dirname "$cached")"
     else
       say "$package $version: compiling (a few minutes, once per machine)"
@@ -99,8 +138,7 @@ else
   native_addon better-sqlite3 build/Release/better_sqlite3.node ""
   native_addon @u4/opencv4nodejs build/Release/opencv4nodejs.node "-opencv$opencv_version"
 
-  node -e 'require("better-sqlite3")(":memory:").close(); require("@u4/opencv4nodejs"); require("onnxruntime-node")' ||
-    die "a native module does not load; delete node_modules and ${cache_root} and re-run"
+  native_addons_load || die "a native module does not load; delete node_modules and ${cache_root} and re-run"
   echo "$stamp_value" >"$stamp_file"
 fi
 

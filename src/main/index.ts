@@ -1,31 +1,98 @@
 import { join } from 'node:path';
-import { app, BrowserWindow, session, shell, type IpcMainInvokeEvent } from 'electron';
+import { fileURLToPath } from 'node:url';
+import { app, BrowserWindow, powerSaveBlocker, session, shell, type IpcMainInvokeEvent, type Session } from 'electron';
 import { z } from 'zod';
 import { describeApp } from './appInfo.js';
 import { handle } from './ipc/handle.js';
 
-/** Electron glue only: windows, security and IPC wiring. The engine lives in ./engine. */
+/**
+ * Electron glue only: windows, security and IPC wiring. The engine lives in ./engine.
+ * Security follows Electron's checklist: sandboxed renderers with context isolation and no Node,
+ * a strict Content-Security-Policy, no navigation or new windows, permissions denied except the
+ * camera for our own page. Electron has had no `remote` module since v14 and @electron/remote is
+ * not a dependency, so the renderer reaches main only through the preload's typed API.
+ */
 
 const rendererDevUrl = process.env['ELECTRON_RENDERER_URL'];
+const rendererDevOrigin = rendererDevUrl ? new URL(rendererDevUrl).origin : undefined;
 const rendererFile = join(import.meta.dirname, '../renderer/index.html');
 const modelsDir = app.isPackaged
   ? join(process.resourcesPath, 'models')
   : join(app.getAppPath(), 'resources', 'models');
 
+interface WindowOptions {
+  /** Full screen with no menu or developer tools, and the display never sleeps meanwhile. */
+  readonly kiosk: boolean;
+}
+
+/** Our own page: the dev server's origin in development, else exactly the bundled index.html. */
 function isOwnOrigin(url: string): boolean {
-  if (rendererDevUrl) return url.startsWith(rendererDevUrl);
-  return url.startsWith('file://') && decodeURIComponent(new URL(url).pathname) === rendererFile.replace(/\\/g, '/');
+  if (!URL.canParse(url)) return false;
+  const parsed = new URL(url);
+  if (rendererDevOrigin) return parsed.origin === rendererDevOrigin;
+  return parsed.protocol === 'file:' && fileURLToPath(parsed) === rendererFile;
 }
 
 function isTrustedSender(event: IpcMainInvokeEvent): boolean {
   return event.senderFrame !== null && isOwnOrigin(event.senderFrame.url);
 }
 
-function createWindow(): void {
+/**
+ * The dev server's policy, sent as a header. The <meta> policy in src/renderer/index.html (the
+ * only one the packaged app's file:// page has) applies on top of it to everything after the meta.
+ * Vite's React Fast Refresh preamble is an inline script placed before that meta, hence
+ * 'unsafe-inline' here; connect-src adds the hot-reload websocket.
+ */
+function devServerContentSecurityPolicy(devOrigin: string): string {
+  const server = new URL(devOrigin);
+  const websocket = `${server.protocol === 'https:' ? 'wss' : 'ws'}://${server.host}`;
+  return [
+    "default-src 'self'",
+    "script-src 'self' 'unsafe-inline'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    `connect-src 'self' ${websocket}`,
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+function secureSession(target: Session): void {
+  if (rendererDevOrigin) {
+    const policy = devServerContentSecurityPolicy(rendererDevOrigin);
+    target.webRequest.onHeadersReceived((details, callback) => {
+      if (new URL(details.url).origin !== rendererDevOrigin) return callback({});
+      callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [policy] } });
+    });
+  }
+  // The camera, for our own page only; nothing else (no microphone, notifications, geolocation…).
+  target.setPermissionRequestHandler((_webContents, permission, callback, details) => {
+    const cameraOnly = 'mediaTypes' in details && (details.mediaTypes ?? []).every((type) => type === 'video');
+    callback(permission === 'media' && cameraOnly && isOwnOrigin(details.requestingUrl));
+  });
+  target.setPermissionCheckHandler(
+    (_webContents, permission, _origin, details) =>
+      permission === 'media' &&
+      details.mediaType !== 'audio' &&
+      details.requestingUrl !== undefined &&
+      isOwnOrigin(details.requestingUrl),
+  );
+}
+
+/** Every main-process handler the renderer can invoke is registered here, once, at startup. */
+function registerIpcHandlers(): void {
+  handle('app:get-info', z.undefined(), isTrustedSender, () => describeApp(app.getVersion(), modelsDir));
+}
+
+function createWindow({ kiosk }: WindowOptions): void {
   const window = new BrowserWindow({
     width: 1280,
     height: 800,
     show: false,
+    kiosk,
+    autoHideMenuBar: true,
     backgroundColor: '#0b1020',
     webPreferences: {
       preload: join(import.meta.dirname, '../preload/index.cjs'),
@@ -33,37 +100,50 @@ function createWindow(): void {
       sandbox: true,
       nodeIntegration: false,
       webSecurity: true,
+      webviewTag: false,
+      // Chromium's spellchecker would download dictionaries; the kiosk never goes online.
+      spellcheck: false,
+      // A passer-by at the kiosk gets neither developer tools nor their keyboard shortcuts.
+      devTools: !kiosk,
     },
   });
+  if (kiosk) {
+    window.removeMenu();
+    const blocker = powerSaveBlocker.start('prevent-display-sleep');
+    window.once('closed', () => powerSaveBlocker.stop(blocker));
+  }
   window.once('ready-to-show', () => window.show());
-  // Nothing navigates away from the app or opens windows; external links go to the browser.
+  // Nothing navigates away from the app or opens windows; outside the kiosk, https links open in
+  // the browser.
   window.webContents.on('will-navigate', (event, url) => {
     if (!isOwnOrigin(url)) event.preventDefault();
   });
   window.webContents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url);
+    if (!kiosk && url.startsWith('https://')) void shell.openExternal(url);
     return { action: 'deny' };
   });
   if (rendererDevUrl) void window.loadURL(rendererDevUrl);
   else void window.loadFile(rendererFile);
 }
 
+// Every renderer runs in the OS sandbox, whatever its webPreferences say (must precede 'ready').
+app.enableSandbox();
+
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
+  const windowOptions: WindowOptions = { kiosk: process.env['CLOCKFACE_KIOSK'] === '1' };
   app.on('second-instance', () => {
     const [window] = BrowserWindow.getAllWindows();
     if (window?.isMinimized()) window.restore();
     window?.focus();
   });
   void app.whenReady().then(() => {
-    session.defaultSession.setPermissionRequestHandler((_webContents, permission, callback) =>
-      callback(permission === 'media'),
-    );
-    handle('app:get-info', z.undefined(), isTrustedSender, () => describeApp(app.getVersion(), modelsDir));
-    createWindow();
+    secureSession(session.defaultSession);
+    registerIpcHandlers();
+    createWindow(windowOptions);
     app.on('activate', () => {
-      if (BrowserWindow.getAllWindows().length === 0) createWindow();
+      if (BrowserWindow.getAllWindows().length === 0) createWindow(windowOptions);
     });
   });
   app.on('window-all-closed', () => {
