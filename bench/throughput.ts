@@ -12,17 +12,19 @@ export interface Throughput {
 }
 
 /**
- * Runs `processImage` (file → number of faces described) over every path, one image at a time as
- * a kiosk would, after a short warm-up; the same loop times our engine and face-api.
+ * Runs `processImage` (file → number of faces described) over every path after a short warm-up,
+ * one image at a time as a kiosk would, or `inFlight` at a time as an import would; the same loop
+ * times our engine and face-api.
  */
 export async function measureThroughput(
   paths: readonly string[],
   processImage: (path: string) => Promise<number>,
+  inFlight = 1,
 ): Promise<Throughput> {
   await warmUp(paths, processImage);
   const monitor = await startEventLoopMonitor();
   const started = performance.now();
-  const { ms, results } = await timeEach(paths, processImage);
+  const { ms, results } = await timeEach(paths, processImage, inFlight);
   const seconds = (performance.now() - started) / 1000;
   const eventLoop = await monitor.stop();
   const faces = results.reduce((sum, count) => sum + count, 0);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
 import cliProgress from 'cli-progress';
+import { FaceAnalyser } from '../engine/analyser/faceAnalyser.js';
 import { engineConfigSchema, type EngineConfig } from '../engine/config.js';
 import {
   describeLargestFace,
@@ -14,13 +15,16 @@ import {
   type LabelledDescriptor,
 } from '../engine/evaluation/evaluate.js';
 import { FaceEngine, type EnrolOutcome } from '../engine/faceEngine.js';
+import { enrolPeople, type PersonImport } from '../engine/enrolPeople.js';
 import type { Box } from '../engine/geometry.js';
-import { decodeImageFile } from '../engine/image/decodeImage.js';
 import { euclideanDistance } from '../engine/match/match.js';
 import { ModelSet } from '../engine/models/modelSet.js';
-import { FacePipeline, type AnalysedFace } from '../engine/pipeline.js';
+import type { AnalysedFace } from '../engine/pipeline.js';
 import { openStore } from '../engine/store/index.js';
+import { demoCommand } from './demoCommand.js';
+import { exportCommand } from './exportCommand.js';
 import { CommandError, round, type CommandOutput } from './output.js';
+import { runCommand } from './runCommand.js';
 
 export interface CommandContext {
   readonly positionals: readonly string[];
@@ -144,14 +148,14 @@ const describe: Command = {
   async run(context) {
     const files = requirePositionals(context, 1, 'describe <image...>');
     const config = engineConfigSchema.parse(engineConfig(context.options));
-    const models = ModelSet.open(context.modelsDir, { intraOpThreads: config.intraOpThreads });
+    const models = ModelSet.open(context.modelsDir, { intraOpThreads: config.intraOpThreads, workers: config.workers });
     try {
-      const pipeline = await FacePipeline.load(models, config);
+      const analyser = await FaceAnalyser.load(models, config);
       const report = [];
       for (const file of files) {
-        const image = await decodeImageFile(file, { maxPixels: config.maxImagePixels });
-        const [analysis] = await pipeline.analyse([image]);
-        const faces = (analysis?.faces ?? []).map((face) => ({
+        // What the detector finds, without the tight-crop fallbacks enrolment uses.
+        const analysis = await analyser.analyse({ kind: 'file', path: file }, { fallbacks: false });
+        const faces = analysis.faces.map((face) => ({
           box: boxArray(face),
           score: round(face.score, 3),
           leftEye: centre(face, 36),
@@ -166,12 +170,12 @@ const describe: Command = {
         }));
         report.push({
           image: file,
-          width: image.width,
-          height: image.height,
+          width: analysis.width,
+          height: analysis.height,
           faces,
-          timingsMs: analysis?.timings ?? {},
+          timingsMs: analysis.timings,
         });
-        context.output.line(`${file}: ${image.width}x${image.height}, ${faces.length} face(s)`);
+        context.output.line(`${file}: ${analysis.width}x${analysis.height}, ${faces.length} face(s)`);
         faces.forEach((face, index) => {
           const [x, y, w, h] = face.box;
           const { interOcularPx, sharpness, frontalness } = face.quality;
@@ -180,7 +184,7 @@ const describe: Command = {
               `sharpness ${sharpness}  frontalness ${frontalness}  descriptor 128-d`,
           );
         });
-        const distances = (analysis?.faces ?? []).flatMap((a, i, all) =>
+        const distances = analysis.faces.flatMap((a, i, all) =>
           all
             .slice(i + 1)
             .map(
@@ -244,19 +248,13 @@ const importCommand: Command = {
     const people = listPeopleFolders(dir as string);
     if (people.length === 0) throw new CommandError(`${dir}: no <person>/<images> folders found`);
     const engine = await openEngine(context);
-    const total = people.reduce((sum, person) => sum + person.files.length, 0);
     const bar = progressBar('importing');
-    const results: { person: string; outcomes: EnrolOutcome[] }[] = [];
+    let results: PersonImport[];
     try {
-      let done = 0;
-      for (const { person, files } of people) {
-        const outcomes: EnrolOutcome[] = [];
-        for (const file of files) {
-          outcomes.push(...(await engine.enrol(person, [file], { force: context.options['force'] === true })));
-          bar.update(++done, total);
-        }
-        results.push({ person, outcomes });
-      }
+      results = await enrolPeople(engine, people, {
+        force: context.options['force'] === true,
+        onProgress: (done, total) => bar.update(done, total),
+      });
     } finally {
       bar.stop();
       await engine.close();
@@ -527,4 +525,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   'eval-pairs': evalPairs,
   'eval-ident': evalIdent,
   templates,
+  export: exportCommand,
+  run: runCommand,
+  demo: demoCommand,
 };

@@ -40,6 +40,12 @@ export const engineConfigSchema = z.object({
   mirrorEmbedding: z.boolean().default(true),
   /** ONNX Runtime threads inside one operator; 0 = one per core. */
   intraOpThreads: z.number().int().min(0).default(0),
+  /**
+   * Worker threads that run the networks (onnxruntime-node's run() computes on the calling thread,
+   * so a worker is the only way to keep the event loop responsive); 0 runs them on the calling
+   * thread. OpenCV stays on the main thread: its addon's state is per process.
+   */
+  workers: z.number().int().min(0).max(16).default(1),
   /** Images above this many pixels are refused before decoding (decompression bombs). */
   maxImagePixels: z.number().int().positive().default(40_000_000),
 });

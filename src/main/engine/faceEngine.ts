@@ -1,16 +1,15 @@
+import { FaceAnalyser, type AnalyseOptions, type ImageAnalysis, type ImageInput } from './analyser/faceAnalyser.js';
 import { engineConfigSchema, type EngineConfig } from './config.js';
-import cv from './cv.js';
-import { loadDetector, type FaceDetector } from './detect/loadDetector.js';
 import { DESCRIPTOR_LENGTH } from './embed/embedStage.js';
 import { intersectionOverUnion, type Box, type DetectedFace } from './geometry.js';
-import { decodeImageFile, ImageInputError, type DecodedImage } from './image/decodeImage.js';
-import { frameFromBgr } from './image/frame.js';
+import { ImageInputError } from './image/decodeImage.js';
+import { faceThumbnail } from './image/faceThumbnail.js';
 import { Gallery } from './match/gallery.js';
 import { nearest, type NearestResult } from './match/match.js';
 import { ModelSet } from './models/modelSet.js';
-import { FacePipeline, type AnalysedFace } from './pipeline.js';
+import type { AnalysedFace } from './pipeline.js';
 import { assessEnrolmentQuality, DEFAULT_QUALITY_LIMITS, type QualityLimits } from './quality/faceQuality.js';
-import { openStore, type SkippedTemplate, type Store } from './store/index.js';
+import { openStore, type Person, type Removal, type SkippedTemplate, type Store } from './store/index.js';
 
 /** Why one photo was not enrolled; the CLI and the admin screen show `message`. */
 export type EnrolRejection =
@@ -40,27 +39,14 @@ export interface FaceEngineOptions {
   readonly actor?: string;
 }
 
+/** A face that passed the enrolment checks, or why it did not. */
+export type EnrolVerdict = { readonly ok: true; readonly face: AnalysedFace } | Extract<EnrolOutcome, { ok: false }>;
+
 export interface EnrolOptions {
   readonly employeeCode?: string;
   /** Enrol even when the face already matches another person. */
   readonly force?: boolean;
 }
-
-/**
- * A tight crop (ORL, bbt, an ID-photo cut-out) shows the face edge to edge, and the detectors,
- * trained on faces with some surroundings, often miss it there: as a last try the photo is framed
- * in a grey border of this fraction of its longer side (it finds 38 of the 40 bbt crops, against 23
- * without).
- */
-const TIGHT_CROP_BORDER = 0.25;
-/** The framed copy is searched at most this large: SSD sees 512 px anyway, and memory stays bounded. */
-const TIGHT_CROP_MAX_SIDE = 640;
-/** Mid grey: a moderate, colourless edge, neither a dark frame nor a glare. */
-const TIGHT_CROP_BORDER_GREY = 128;
-
-/** Largest face first: a photo's subject is normally its biggest face. */
-const bySizeDescending = (a: { box: Box }, b: { box: Box }): number =>
-  b.box.width * b.box.height - a.box.width * a.box.height;
 
 /**
  * The recognition engine behind the CLI, the live loop and the admin screens: photos in, faces,
@@ -69,11 +55,10 @@ const bySizeDescending = (a: { box: Box }, b: { box: Box }): number =>
  */
 export class FaceEngine {
   private constructor(
-    readonly config: EngineConfig,
+    private currentConfig: EngineConfig,
     readonly models: ModelSet,
-    readonly pipeline: FacePipeline,
-    /** Haar's cascade finds tightly cropped and frontal faces the DNN detectors sometimes miss. */
-    private readonly fallbackDetector: FaceDetector,
+    /** Detection to descriptors; ONNX Runtime on inference workers unless `config.workers` is 0. */
+    readonly analyser: FaceAnalyser,
     readonly store: Store,
     readonly gallery: Gallery,
     readonly modelId: string,
@@ -84,13 +69,13 @@ export class FaceEngine {
 
   static async open(options: FaceEngineOptions): Promise<FaceEngine> {
     const config = engineConfigSchema.parse(options.config ?? {});
-    const models = ModelSet.open(options.modelsDir, { intraOpThreads: config.intraOpThreads });
+    const models = ModelSet.open(options.modelsDir, {
+      intraOpThreads: config.intraOpThreads,
+      workers: config.workers,
+    });
     const store = openStore(options.dbPath, { actor: options.actor ?? 'engine' });
     try {
-      const [pipeline, fallbackDetector] = await Promise.all([
-        FacePipeline.load(models, config),
-        loadDetector(models, config, 'haar'),
-      ]);
+      const analyser = await FaceAnalyser.load(models, config);
       const modelId = models.descriptorModelId();
       const gallery = new Gallery({ dim: DESCRIPTOR_LENGTH });
       const stored = store.templates.loadGallery({ modelId, dimension: DESCRIPTOR_LENGTH });
@@ -100,8 +85,7 @@ export class FaceEngine {
       return new FaceEngine(
         config,
         models,
-        pipeline,
-        fallbackDetector,
+        analyser,
         store,
         gallery,
         modelId,
@@ -115,69 +99,31 @@ export class FaceEngine {
     }
   }
 
+  get config(): EngineConfig {
+    return this.currentConfig;
+  }
+
+  /** Changes the threshold `match` uses from now on (a calibrated value applied from the admin screen). */
+  setMatchThreshold(threshold: number): void {
+    this.currentConfig = engineConfigSchema.parse({ ...this.currentConfig, matchThreshold: threshold });
+  }
+
   async close(): Promise<void> {
     this.store.close();
-    await this.models.release();
+    await this.analyser.close();
   }
 
-  /**
-   * Every face in a decoded photo. When the detector finds none, the Haar cascade tries, then both
-   * try again on the photo framed in a grey border (see TIGHT_CROP_BORDER).
-   */
-  async analyseImage(image: DecodedImage): Promise<AnalysedFace[]> {
-    const [analysis] = await this.pipeline.analyse([image]);
-    if (analysis && analysis.faces.length > 0) return analysis.faces;
-    const haar = (await this.fallbackDetector.run([image])).outputs[0] ?? [];
-    const faces = haar.length > 0 ? haar : await this.detectInBorder(image);
-    return faces.length > 0 ? this.analyseBoxes(image, faces) : [];
-  }
-
-  /** Faces found in a bordered copy of the photo, as boxes on the photo itself. */
-  private async detectInBorder(image: DecodedImage): Promise<DetectedFace[]> {
-    const scale = Math.min(1, TIGHT_CROP_MAX_SIDE / Math.max(image.width, image.height));
-    const scaled =
-      scale < 1
-        ? await image.bgr.resizeAsync(
-            Math.round(image.height * scale),
-            Math.round(image.width * scale),
-            0,
-            0,
-            cv.INTER_AREA,
-          )
-        : image.bgr;
-    const border = Math.round(Math.max(scaled.cols, scaled.rows) * TIGHT_CROP_BORDER);
-    const grey = new cv.Vec3(TIGHT_CROP_BORDER_GREY, TIGHT_CROP_BORDER_GREY, TIGHT_CROP_BORDER_GREY);
-    const framed = await frameFromBgr(
-      await scaled.copyMakeBorderAsync(border, border, border, border, cv.BORDER_CONSTANT, grey),
-    );
-    for (const detector of [this.pipeline.detector, this.fallbackDetector]) {
-      const found = (await detector.run([framed])).outputs[0] ?? [];
-      if (found.length === 0) continue;
-      return found.map(({ box, score }) => ({
-        score,
-        box: {
-          x: (box.x - border) / scale,
-          y: (box.y - border) / scale,
-          width: box.width / scale,
-          height: box.height / scale,
-        },
-      }));
-    }
-    return [];
-  }
-
-  async analyseFile(path: string): Promise<{ image: DecodedImage; faces: AnalysedFace[] }> {
-    const image = await decodeImageFile(path, { maxPixels: this.config.maxImagePixels });
-    return { image, faces: (await this.analyseImage(image)).sort(bySizeDescending) };
+  /** Every face in a photo, largest first (see FaceAnalyser for the fallbacks on tight crops). */
+  analyseFile(path: string, options: AnalyseOptions = {}): Promise<ImageAnalysis> {
+    return this.analyser.analyse({ kind: 'file', path }, options);
   }
 
   /** Faces given as boxes (e.g. the LFW protocol's fallbacks), analysed and described. */
-  async analyseBoxes(image: DecodedImage, faces: readonly DetectedFace[]): Promise<AnalysedFace[]> {
-    const [analysis] = await this.pipeline.analyse([image], { faces: [faces] });
-    return analysis?.faces ?? [];
+  async analyseBoxes(path: string, faces: readonly DetectedFace[]): Promise<AnalysedFace[]> {
+    return (await this.analyseFile(path, { faces })).faces;
   }
 
-  match(descriptor: Float32Array, threshold = this.config.matchThreshold): NearestResult {
+  match(descriptor: Float32Array, threshold = this.currentConfig.matchThreshold): NearestResult {
     return nearest(this.gallery, descriptor, { threshold });
   }
 
@@ -198,77 +144,112 @@ export class FaceEngine {
   /**
    * Adds one template per accepted photo. A photo is refused when it cannot be read, shows no face
    * or several, fails the quality gate, or already matches someone else (unless forced). Nothing
-   * is written for a refused photo; the person is created with their first accepted one.
+   * is written for a refused photo; the person is created with their first accepted one, whose
+   * face also becomes their thumbnail.
    */
   async enrol(name: string, files: readonly string[], options: EnrolOptions = {}): Promise<EnrolOutcome[]> {
     const outcomes: EnrolOutcome[] = [];
-    let person = this.store.people.findByName(name);
     for (const file of files) {
-      const verdict = await this.checkEnrolmentPhoto(file, person?.id ?? null, options.force ?? false);
+      let faces: AnalysedFace[];
+      try {
+        faces = (await this.analyseFile(file)).faces;
+      } catch (error) {
+        if (!(error instanceof ImageInputError)) throw error;
+        outcomes.push({ file, ok: false, reason: 'unreadable-image', message: error.message });
+        continue;
+      }
+      const verdict = this.checkEnrolmentFaces(file, faces, name, options.force ?? false);
       if (!verdict.ok) {
         outcomes.push(verdict);
         continue;
       }
-      person ??= this.store.people.add({
+      const { templateId } = await this.addEnrolledFace(
         name,
-        ...(options.employeeCode ? { employeeCode: options.employeeCode } : {}),
-      });
-      const { face } = verdict;
-      const template = this.store.templates.add(person.id, {
-        embedding: face.descriptor as Float32Array,
-        modelId: this.modelId,
-        source: file,
-        quality: {
-          interOcularPx: face.quality.interOcularPx,
-          sharpness: face.quality.sharpness,
-          brightness: face.quality.brightness,
-          frontalness: face.quality.frontalness,
-        },
-      });
-      this.gallery.add(String(template.id), String(person.id), face.descriptor as Float32Array);
-      outcomes.push({ file, ok: true, templateId: template.id, box: face.box });
+        verdict.face,
+        { kind: 'file', path: file },
+        file,
+        options,
+      );
+      outcomes.push({ file, ok: true, templateId, box: verdict.face.box });
     }
     return outcomes;
   }
 
-  private async checkEnrolmentPhoto(
-    file: string,
-    personId: number | null,
-    force: boolean,
-  ): Promise<{ ok: true; face: AnalysedFace } | Extract<EnrolOutcome, { ok: false }>> {
-    const refuse = (reason: EnrolRejection, message: string) => ({ file, ok: false as const, reason, message });
-    let faces: AnalysedFace[];
-    try {
-      faces = (await this.analyseFile(file)).faces;
-    } catch (error) {
-      if (error instanceof ImageInputError) return refuse('unreadable-image', error.message);
-      throw error;
-    }
-    if (faces.length === 0) return refuse('no-face', `${file}: no face found`);
+  /**
+   * Whether the faces of one photo or camera frame (largest first, as the analyser gives them)
+   * make a good enrolment for `name`: one person, passing the quality gate, and not already
+   * matching someone else (unless forced). `label` (a path, "camera") starts every message.
+   */
+  checkEnrolmentFaces(label: string, faces: readonly AnalysedFace[], name: string, force: boolean): EnrolVerdict {
+    const refuse = (reason: EnrolRejection, message: string) => ({ file: label, ok: false as const, reason, message });
+    if (faces.length === 0) return refuse('no-face', `${label}: no face found`);
     const [face, second] = faces as [AnalysedFace, ...AnalysedFace[]];
     // A much smaller second face (someone in the background) does not make the photo ambiguous.
     if (second && second.box.width > face.box.width * 0.6 && intersectionOverUnion(face.box, second.box) < 0.3) {
-      return refuse('several-faces', `${file}: ${faces.length} faces found; an enrolment photo must show one person`);
+      return refuse('several-faces', `${label}: ${faces.length} faces found; an enrolment photo must show one person`);
     }
     const quality = assessEnrolmentQuality(face.quality, this.qualityLimits);
-    if (!quality.ok) return refuse('low-quality', `${file}: ${quality.reasons.join('; ')}`);
+    if (!quality.ok) return refuse('low-quality', `${label}: ${quality.reasons.join('; ')}`);
     const match = this.match(face.descriptor as Float32Array);
+    const personId = this.store.people.findByName(name)?.id ?? null;
     if (!force && match.personId !== null && Number(match.personId) !== personId) {
       const other = this.personOf(match);
       return refuse(
         'duplicate-of-another-person',
-        `${file}: this face matches ${other ? `"${other.name}"` : 'another person'} (distance ${match.distance?.toFixed(3)}); use --force if they really are different people`,
+        `${label}: this face matches ${other ? `"${other.name}"` : 'another person'} (distance ${match.distance?.toFixed(3)}); use --force if they really are different people`,
       );
     }
     return { ok: true, face };
   }
 
-  /** Removes a person and their templates from the store and the gallery. */
+  /**
+   * Stores a checked face (checkEnrolmentFaces) as a template of `name`, creating the person when
+   * absent; it becomes their thumbnail when they have none. `image` is what the face was found in;
+   * `source` is recorded with the template (the photo's path, or "camera").
+   */
+  async addEnrolledFace(
+    name: string,
+    face: AnalysedFace,
+    image: ImageInput,
+    source: string,
+    options: Pick<EnrolOptions, 'employeeCode'> = {},
+  ): Promise<{ person: Person; templateId: number }> {
+    const existing = this.store.people.findByName(name);
+    const thumbnail =
+      existing && this.store.people.thumbnail(existing.id) !== null
+        ? null
+        : await faceThumbnail(image, face.box, this.currentConfig.maxImagePixels);
+    const person =
+      existing ??
+      this.store.people.add({ name, ...(options.employeeCode ? { employeeCode: options.employeeCode } : {}) });
+    const template = this.store.templates.add(person.id, {
+      embedding: face.descriptor as Float32Array,
+      modelId: this.modelId,
+      source,
+      quality: {
+        interOcularPx: face.quality.interOcularPx,
+        sharpness: face.quality.sharpness,
+        brightness: face.quality.brightness,
+        frontalness: face.quality.frontalness,
+      },
+    });
+    this.gallery.add(String(template.id), String(person.id), face.descriptor as Float32Array);
+    if (thumbnail) this.store.people.setThumbnail(person.id, thumbnail);
+    return { person, templateId: template.id };
+  }
+
+  /** Removes the active person of this name and their templates from the store and the gallery. */
   removePerson(name: string): { name: string; templatesDeleted: number; outcome: 'deleted' | 'deactivated' } | null {
     const person = this.store.people.findByName(name);
     if (!person) return null;
-    const removal = this.store.people.remove(person.id);
-    this.gallery.removePerson(String(person.id));
+    const removal = this.removePersonById(person.id);
     return { name: person.name, templatesDeleted: removal.templatesDeleted, outcome: removal.outcome };
+  }
+
+  /** Removes a person (templates and thumbnail) from the store and the gallery; StoreError for an unknown id. */
+  removePersonById(personId: number): Removal {
+    const removal = this.store.people.remove(personId);
+    this.gallery.removePerson(String(personId));
+    return removal;
   }
 }

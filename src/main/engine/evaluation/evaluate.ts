@@ -1,9 +1,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import type { FaceEngine } from '../faceEngine.js';
-import { loadDetector } from '../detect/loadDetector.js';
 import { intersectionOverUnion, type DetectedFace } from '../geometry.js';
-import { decodeImageFile, type DecodedImage } from '../image/decodeImage.js';
+import type { AnalysedFace } from '../pipeline.js';
 import { Gallery } from '../match/gallery.js';
 import { predictLinear, trainLinearClassifier } from '../match/linearClassifier.js';
 import { euclideanDistance, knnVote, nearest } from '../match/match.js';
@@ -24,65 +23,52 @@ export interface DescribedImage {
   readonly source: FaceSource;
 }
 
-/** The lowest detector score the protocol's fallback accepts before it uses a centred box. */
-const FALLBACK_MIN_SCORE = 0.05;
-
 /**
  * Describes the subject of an evaluation photo: the detected face nearest the image centre (LFW
  * photos are centred on their subject), pooling the DNN detector and the Haar cascade; when both
  * find nothing, the largest low-score detection, else a centred box.
  */
 export class SubjectDescriber {
-  private constructor(
-    private readonly engine: FaceEngine,
-    private readonly haar: Awaited<ReturnType<typeof loadDetector>>,
-    private readonly lowScore: Awaited<ReturnType<typeof loadDetector>>,
-  ) {}
+  constructor(private readonly engine: FaceEngine) {}
 
-  static async create(engine: FaceEngine): Promise<SubjectDescriber> {
-    const [haar, lowScore] = await Promise.all([
-      loadDetector(engine.models, engine.config, 'haar'),
-      loadDetector(engine.models, { ...engine.config, minDetectionScore: FALLBACK_MIN_SCORE }),
-    ]);
-    return new SubjectDescriber(engine, haar, lowScore);
-  }
-
-  async describe(image: DecodedImage): Promise<DescribedImage> {
-    const [dnn, haar] = await Promise.all([this.engine.pipeline.detector.run([image]), this.haar.run([image])]);
-    const dnnFaces = dnn.outputs[0] ?? [];
+  async describe(path: string): Promise<DescribedImage> {
+    const input = { kind: 'file', path } as const;
+    const { width, height, faces } = await this.engine.analyser.detect(input, ['configured', 'haar']);
+    const [dnnFaces = [], haarFaces = []] = faces;
     // Keep a Haar box only where the DNN detector has nothing.
     const pooled = [
       ...dnnFaces,
-      ...(haar.outputs[0] ?? []).filter((face) => dnnFaces.every((d) => intersectionOverUnion(d.box, face.box) < 0.3)),
+      ...haarFaces.filter((face) => dnnFaces.every((d) => intersectionOverUnion(d.box, face.box) < 0.3)),
     ];
-    const centred = this.nearestCentre(await this.engine.analyseBoxes(image, pooled), image);
+    const centred = nearestCentre(await this.engine.analyseBoxes(path, pooled), width, height);
     if (centred) return { descriptor: centred, source: 'detected' };
 
-    const low = [...((await this.lowScore.run([image])).outputs[0] ?? [])].sort(
-      (a, b) => b.box.width * b.box.height - a.box.width * a.box.height,
-    );
-    const fallback: DetectedFace = low[0] ?? {
-      box: { x: image.width * 0.25, y: image.height * 0.25, width: image.width * 0.5, height: image.height * 0.5 },
+    const [low = []] = (await this.engine.analyser.detect(input, ['low-score'])).faces;
+    const largest = [...low].sort((a, b) => b.box.width * b.box.height - a.box.width * a.box.height)[0];
+    const fallback: DetectedFace = largest ?? {
+      box: { x: width * 0.25, y: height * 0.25, width: width * 0.5, height: height * 0.5 },
       score: 0,
     };
-    const [face] = await this.engine.analyseBoxes(image, [fallback]);
-    if (!face?.descriptor) throw new Error(`no face could be described in ${image.source.name}`);
-    return { descriptor: face.descriptor, source: low[0] ? 'low-score' : 'centre-box' };
+    const [face] = await this.engine.analyseBoxes(path, [fallback]);
+    if (!face?.descriptor) throw new Error(`no face could be described in ${path}`);
+    return { descriptor: face.descriptor, source: largest ? 'low-score' : 'centre-box' };
   }
+}
 
-  private nearestCentre(faces: Awaited<ReturnType<FaceEngine['analyseBoxes']>>, image: DecodedImage) {
-    let best: Float32Array | null = null;
-    let bestDistance = Infinity;
-    for (const face of faces) {
-      const dx = face.box.x + face.box.width / 2 - image.width / 2;
-      const dy = face.box.y + face.box.height / 2 - image.height / 2;
-      if (face.descriptor && Math.hypot(dx, dy) < bestDistance) {
-        bestDistance = Math.hypot(dx, dy);
-        best = face.descriptor;
-      }
+function nearestCentre(faces: readonly AnalysedFace[], width: number, height: number): Float32Array | null {
+  let best: Float32Array | null = null;
+  let bestDistance = Infinity;
+  for (const face of faces) {
+    const distance = Math.hypot(
+      face.box.x + face.box.width / 2 - width / 2,
+      face.box.y + face.box.height / 2 - height / 2,
+    );
+    if (face.descriptor && distance < bestDistance) {
+      bestDistance = distance;
+      best = face.descriptor;
     }
-    return best;
   }
+  return best;
 }
 
 export interface PairsEvaluation {
@@ -103,11 +89,11 @@ export async function evaluatePairs(
   onProgress: (done: number, total: number) => void = () => undefined,
 ): Promise<PairsEvaluation> {
   const { pairs, folds } = parsePairsFile(readFileSync(pairsPath, 'utf8'), imagesRoot);
-  const describer = await SubjectDescriber.create(engine);
+  const describer = new SubjectDescriber(engine);
   const described = new Map<string, DescribedImage>();
   const images = [...new Set(pairs.flatMap((pair) => [pair.a, pair.b]))];
   for (const [index, path] of images.entries()) {
-    described.set(path, await describer.describe(await decodeImageFile(path)));
+    described.set(path, await describer.describe(path));
     onProgress(index + 1, images.length);
   }
   const scored: VerificationPair[] = pairs.map((pair) => ({
@@ -239,13 +225,11 @@ export function evaluateIdentification(
 
 /** The largest face of an identification photo, or the whole photo as the face when none is found. */
 export async function describeLargestFace(engine: FaceEngine, path: string): Promise<DescribedImage> {
-  const { image, faces } = await engine.analyseFile(path);
+  const { width, height, faces } = await engine.analyseFile(path);
   const face = faces.find((candidate) => candidate.descriptor);
   if (face?.descriptor) return { descriptor: face.descriptor, source: 'detected' };
   // Tight crops (ORL, bbt) are sometimes the face itself, edge to edge.
-  const [whole] = await engine.analyseBoxes(image, [
-    { box: { x: 0, y: 0, width: image.width, height: image.height }, score: 0 },
-  ]);
+  const [whole] = await engine.analyseBoxes(path, [{ box: { x: 0, y: 0, width, height }, score: 0 }]);
   if (!whole?.descriptor) throw new Error(`${path}: no face could be described`);
   return { descriptor: whole.descriptor, source: 'centre-box' };
 }

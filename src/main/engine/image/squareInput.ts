@@ -1,5 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import cv, { type Mat } from '../cv.js';
+import type { ModelSession } from '../models/ortSession.js';
 import { squareFit, type SquareFit, type SquarePadding } from './preprocess.js';
 
 export interface SquareInput {
@@ -14,7 +15,7 @@ export interface SquareInput {
  * TensorFlow's legacy bilinear rule. The same numbers as `toSquareInput` to within 0.01 grey level.
  */
 export class SquareResizer {
-  constructor(readonly session: ort.InferenceSession) {}
+  constructor(readonly session: ModelSession) {}
 
   async run(rgb: Mat, size: number, padding: SquarePadding): Promise<SquareInput> {
     const fit = squareFit(rgb.cols, rgb.rows, padding);

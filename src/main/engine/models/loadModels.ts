@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as ort from 'onnxruntime-node';
+import type { InferencePool } from './inferencePool.js';
 import {
   MANIFEST_FILE,
   modelManifestSchema,
@@ -12,6 +12,7 @@ import {
   type OnnxModelId,
   type OperatorId,
 } from './manifest.js';
+import { createOrtSession, inThreadSession, type ModelSession } from './ortSession.js';
 
 /** A model file that is missing, altered or unreadable; the message names the file and the fix. */
 export class ModelIntegrityError extends Error {
@@ -62,27 +63,27 @@ function readVerified(modelsDir: string, entry: { file: string; sha256: string; 
 export interface SessionOptions {
   /** Threads ONNX Runtime may use inside one operator; 0 lets it pick (one per core). */
   readonly intraOpThreads?: number;
+  /** Open the session on these inference workers instead of the calling thread. */
+  readonly pool?: InferencePool;
 }
 
 export interface LoadedModel {
   readonly id: OnnxModelId;
   readonly entry: OnnxModelEntry;
-  readonly session: ort.InferenceSession;
+  readonly session: ModelSession;
 }
 
 async function createSession(
   modelsDir: string,
   entry: { file: string; sha256: string; bytes: number },
   options: SessionOptions,
-) {
+): Promise<ModelSession> {
   const bytes = readVerified(modelsDir, entry);
+  const settings = { intraOpThreads: options.intraOpThreads ?? 0 };
   try {
-    return await ort.InferenceSession.create(bytes, {
-      intraOpNumThreads: options.intraOpThreads ?? 0,
-      interOpNumThreads: 1,
-      graphOptimizationLevel: 'all',
-      executionMode: 'sequential',
-    });
+    return options.pool
+      ? await options.pool.openSession(entry.file, bytes, settings)
+      : inThreadSession(await createOrtSession(bytes, settings));
   } catch (error) {
     throw new ModelIntegrityError(
       join(modelsDir, entry.file),
@@ -108,7 +109,7 @@ export async function loadOnnxOperator(
   manifest: ModelManifest,
   id: OperatorId,
   options: SessionOptions = {},
-): Promise<ort.InferenceSession> {
+): Promise<ModelSession> {
   return createSession(modelsDir, manifest.operators[id], options);
 }
 
