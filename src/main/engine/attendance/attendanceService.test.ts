@@ -7,6 +7,7 @@ import {
   ATTENDANCE_MODE,
   createAttendanceService,
   describeAnnouncement,
+  type AttendanceAnnouncement,
   readAttendanceSettings,
 } from './attendanceService.js';
 
@@ -197,6 +198,43 @@ describe('attendance service', () => {
       `"Ada" (person ${ada.id}) was removed; attendance was not recorded`,
     );
     expect(committed()).toHaveLength(1);
+  });
+
+  it('checks a person in once when two kiosks on one database recognise them at the same moment', () => {
+    // Two connections to one file, as two kiosk processes have. Kiosk A reads Ada's day (nothing
+    // yet) and, before it writes, kiosk B records her check-in: A must see it and answer "already".
+    const kioskA = temp.open();
+    const kioskB = temp.open();
+    const ada = kioskA.people.add({ name: 'Ada' });
+    const at = () => local(10, 8, 59, 30);
+    const serviceB = createAttendanceService(kioskB, { now: at });
+    let interleaved: AttendanceAnnouncement | undefined;
+    const listThenLetKioskBIn: Store['attendance'] = {
+      ...kioskA.attendance,
+      list: (range) => {
+        const events = kioskA.attendance.list(range);
+        interleaved ??= serviceB.recordRecognition(ada.id, 0.38);
+        return events;
+      },
+    };
+    const serviceA = createAttendanceService({ ...kioskA, attendance: listThenLetKioskBIn }, { now: at });
+
+    const announcedA = serviceA.recordRecognition(ada.id, 0.41);
+    expect(interleaved).toMatchObject({ kind: 'in', already: false, eventId: 1, distance: 0.38 });
+    expect(announcedA).toEqual({
+      type: 'attendance',
+      personId: ada.id,
+      name: 'Ada',
+      kind: 'in',
+      already: true,
+      at: at(),
+      previousAt: at(),
+      distance: 0.41,
+      attendanceDate: '2025-06-10',
+    });
+    expect(committed()).toEqual([
+      { id: 1, person_id: ada.id, occurred_at: at().getTime(), kind: 'in', distance: 0.38, source: 'kiosk' },
+    ]);
   });
 
   it('records a manual entry with no distance and its own source', () => {

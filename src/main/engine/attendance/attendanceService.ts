@@ -78,33 +78,48 @@ export interface AttendanceServiceOptions {
 }
 
 export function createAttendanceService(
-  store: Pick<Store, 'people' | 'attendance' | 'settings'>,
+  store: Pick<Store, 'people' | 'attendance' | 'settings' | 'transaction'>,
   options: AttendanceServiceOptions = {},
 ): AttendanceService {
   const now = options.now ?? (() => new Date());
   const source = options.source ?? 'kiosk';
+
+  /** The person and what recognising them at `at` does, from what is committed now. */
+  const decide = (personId: number, at: Date) => {
+    const person = store.people.get(personId);
+    if (!person) throw new StoreError('person-not-found', `no person with id ${personId}`);
+    if (!person.active) {
+      throw new StoreError(
+        'person-removed',
+        `"${person.name}" (person ${person.id}) was removed; attendance was not recorded`,
+      );
+    }
+    // Settings are read per recognition so that a change in the admin screen applies at once.
+    const settings = readAttendanceSettings(store.settings);
+    const day = attendanceDayOf(at, settings.dayBoundary);
+    const events = store.attendance.list({ from: day.from, to: day.to, personId });
+    return { person, day, decision: decideAttendance(events, at, settings) };
+  };
+
   return {
     recordRecognition: (personId, distance) => {
-      const person = store.people.get(personId);
-      if (!person) throw new StoreError('person-not-found', `no person with id ${personId}`);
-      if (!person.active) {
-        throw new StoreError(
-          'person-removed',
-          `"${person.name}" (person ${person.id}) was removed; attendance was not recorded`,
-        );
-      }
-      // Settings are read per recognition so that a change in the admin screen applies at once.
-      const settings = readAttendanceSettings(store.settings);
       const at = now();
-      const day = attendanceDayOf(at, settings.dayBoundary);
-      const events = store.attendance.list({ from: day.from, to: day.to, personId });
-      const decision = decideAttendance(events, at, settings);
-      const base = { type: 'attendance', personId, name: person.name, distance, attendanceDate: day.date } as const;
-      if (decision.action === 'already') {
-        return { ...base, kind: decision.kind, already: true, at, previousAt: decision.previousAt };
-      }
-      const event = store.attendance.record({ personId, occurredAt: at, kind: decision.kind, distance, source });
-      return { ...base, kind: event.kind, already: false, at: event.occurredAt, eventId: event.id };
+      /** Writes the decided event (nothing for "already") and says what to announce. */
+      const carryOut = ({ person, day, decision }: ReturnType<typeof decide>): AttendanceAnnouncement => {
+        const base = { type: 'attendance', personId, name: person.name, distance, attendanceDate: day.date } as const;
+        if (decision.action === 'already') {
+          return { ...base, kind: decision.kind, already: true, at, previousAt: decision.previousAt };
+        }
+        const event = store.attendance.record({ personId, occurredAt: at, kind: decision.kind, distance, source });
+        return { ...base, kind: event.kind, already: false, at: event.occurredAt, eventId: event.id };
+      };
+      // Events are only ever added, and an added event never turns "already" into a write, so that
+      // answer needs no lock: someone lingering at the kiosk is answered even while another writes.
+      const seen = decide(personId, at);
+      if (seen.decision.action === 'already') return carryOut(seen);
+      // Deciding to write: decide again under the write lock, so that a check-in another kiosk (or
+      // process) committed since the read above is seen, and the person is never checked in twice.
+      return store.transaction(() => carryOut(decide(personId, at)));
     },
   };
 }

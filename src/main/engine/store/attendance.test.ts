@@ -112,4 +112,27 @@ describe('attendance', () => {
     expect(() => store.attendance.record(ok)).toThrow('"Ada" (person 1) was removed; attendance was not recorded');
     expect(store.attendance.list({ from: at('2025-01-01T00:00:00Z'), to: at('2026-01-01T00:00:00Z') })).toHaveLength(1);
   });
+
+  it('deletes events before a cut-off for data retention, with one audit entry', () => {
+    const { store } = storeWithEvents();
+    expect(store.attendance.deleteBefore(at('2025-03-14T08:00:00.000Z'))).toBe(2);
+    expect(
+      summary(store.attendance.list({ from: at('2025-03-01T00:00:00Z'), to: at('2025-04-01T00:00:00Z') })),
+    ).toEqual([
+      'Ada in 2025-03-14T08:00:00.000Z',
+      'Grace out 2025-03-14T23:59:59.999Z',
+      'Ada in 2025-03-15T00:00:00.000Z',
+    ]);
+    expect(store.audit.list({ limit: 1 })[0]).toMatchObject({
+      action: 'attendance.prune',
+      details: { before: Date.parse('2025-03-14T08:00:00.000Z'), deleted: 2 },
+    });
+    // Nothing older left: nothing deleted, nothing audited.
+    const entries = store.audit.list().length;
+    expect(store.attendance.deleteBefore(at('2025-03-14T08:00:00.000Z'))).toBe(0);
+    expect(store.audit.list()).toHaveLength(entries);
+    expect(() => store.attendance.deleteBefore(new Date(Number.NaN))).toThrow(
+      'the retention cut-off is not a valid date',
+    );
+  });
 });

@@ -25,6 +25,8 @@ export interface AttendanceRepository {
   /** Events with `from <= occurredAt < to`, oldest first; day bounds are the caller's (local) midnights. */
   list(range: { readonly from: Date; readonly to: Date; readonly personId?: number }): AttendanceEvent[];
   lastForPerson(personId: number): AttendanceEvent | undefined;
+  /** Deletes every event before `before` (data retention), with an audit entry; returns how many. */
+  deleteBefore(before: Date): number;
 }
 
 const MAX_SOURCE_LENGTH = 200;
@@ -69,6 +71,7 @@ export function createAttendanceRepository(ctx: StoreContext): AttendanceReposit
   const selectPersonRange = db.prepare<[number, number, number], EventRow>(
     `${select} WHERE e.person_id = ? AND e.occurred_at >= ? AND e.occurred_at < ? ORDER BY e.occurred_at, e.id`,
   );
+  const deleteOlder = db.prepare<[number]>('DELETE FROM attendance_events WHERE occurred_at < ?');
   const selectLast = db.prepare<[number], EventRow>(
     `${select} WHERE e.person_id = ? ORDER BY e.occurred_at DESC, e.id DESC LIMIT 1`,
   );
@@ -107,6 +110,15 @@ export function createAttendanceRepository(ctx: StoreContext): AttendanceReposit
           : selectPersonRange.all(requireId(personId, 'person id'), fromMs, toMs)
         ).map(toEvent),
       );
+    },
+
+    deleteBefore: (before) => {
+      const beforeMs = requireDate(before, 'the retention cut-off');
+      return ctx.write(() => {
+        const deleted = deleteOlder.run(beforeMs).changes;
+        if (deleted > 0) ctx.audit('attendance.prune', { before: beforeMs, deleted });
+        return deleted;
+      });
     },
 
     lastForPerson: (personId) =>

@@ -4,7 +4,14 @@ export { defaultDatabasePath, DATABASE_FILE_NAME } from './paths.js';
 export { encodeEmbedding, decodeEmbedding } from './embeddingBlob.js';
 export { StoreError, ModelMismatchError, type StoreErrorCode, type StaleTemplateCount } from './errors.js';
 export type { JsonObject, JsonValue } from './context.js';
-export type { Person, PersonSummary, NewPerson, Removal, PeopleRepository } from './people.js';
+export {
+  MAX_THUMBNAIL_BYTES,
+  type Person,
+  type PersonSummary,
+  type NewPerson,
+  type Removal,
+  type PeopleRepository,
+} from './people.js';
 export {
   PRUNE_STALE_TEMPLATES_COMMAND,
   type NewTemplate,

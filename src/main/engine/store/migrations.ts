@@ -77,6 +77,15 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 2,
+    description: 'a face thumbnail per person',
+    sql: `
+      -- A small JPEG of the face from the person's first enrolment photo, for the admin's list.
+      -- It is biometric data like the templates, so it goes when the templates go.
+      ALTER TABLE people ADD COLUMN thumbnail BLOB CHECK (thumbnail IS NULL OR length(thumbnail) <= 65536);
+    `,
+  },
 ];
 
 export function schemaVersion(db: Database.Database): number {

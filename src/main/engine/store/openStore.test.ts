@@ -37,7 +37,7 @@ describe('opening the store', () => {
     const raw = temp.raw(join('nested', 'deeper', 'clockface.db'));
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(raw.pragma('application_id', { simple: true })).toBe(CLOCKFACE_APPLICATION_ID);
-    expect(schemaVersion(raw)).toBe(1);
+    expect(schemaVersion(raw)).toBe(MIGRATIONS.length);
     const tables = raw.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all();
     expect(tables).toEqual(['attendance_events', 'audit_log', 'people', 'settings', 'templates']);
   });
@@ -47,7 +47,7 @@ describe('opening the store', () => {
     const ada = first.people.add({ name: 'Ada Lovelace', employeeCode: 'E-1' });
     first.close();
     const again = temp.open();
-    expect(again.schemaVersion).toBe(1);
+    expect(again.schemaVersion).toBe(MIGRATIONS.length);
     expect(again.people.get(ada.id)).toEqual(ada);
     expect(again.audit.list().map((e) => e.action)).toEqual(['person.add']);
   });
@@ -67,6 +67,20 @@ describe('opening the store', () => {
     expect(raw.prepare('SELECT COUNT(*) FROM a').pluck().get()).toBe(1);
   });
 
+  it('brings a version-1 database up to date, keeping its people, with no thumbnail yet', () => {
+    const raw = temp.raw();
+    migrate(raw, 'v1.db', MIGRATIONS.slice(0, 1));
+    raw.prepare("INSERT INTO people (name, name_key, created_at) VALUES ('Ada', 'ada', 0)").run();
+    const store = temp.open();
+    expect(store.schemaVersion).toBe(MIGRATIONS.length);
+    expect(store.people.list().map((p) => p.name)).toEqual(['Ada']);
+    expect(store.people.thumbnail(1)).toBeNull();
+    // The column's CHECK bounds a thumbnail even for a writer that bypasses the repository.
+    expect(() => raw.prepare('UPDATE people SET thumbnail = zeroblob(65537) WHERE id = 1').run()).toThrow(
+      /CHECK constraint failed/,
+    );
+  });
+
   it('numbers the shipped migrations 1, 2, 3, … without gaps', () => {
     expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
   });
@@ -80,7 +94,7 @@ describe('opening the store', () => {
     expectStoreError(
       () => temp.open(),
       'newer-schema',
-      `${temp.file()} was written by a newer Clockface (database schema version 7; this Clockface understands up to 1): update Clockface to open it`,
+      `${temp.file()} was written by a newer Clockface (database schema version 7; this Clockface understands up to ${MIGRATIONS.length}): update Clockface to open it`,
     );
     const raw = temp.raw();
     expect(schemaVersion(raw)).toBe(7);
@@ -207,6 +221,6 @@ describe('a database locked by another process', () => {
     );
     other.exec('ROLLBACK');
     expect(schemaVersion(other)).toBe(0);
-    expect(temp.open().schemaVersion).toBe(1);
+    expect(temp.open().schemaVersion).toBe(MIGRATIONS.length);
   });
 });

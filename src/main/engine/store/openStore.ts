@@ -26,6 +26,12 @@ export interface Store {
   readonly attendance: AttendanceRepository;
   readonly settings: SettingsRepository;
   readonly audit: AuditRepository;
+  /**
+   * Runs `fn` as one BEGIN IMMEDIATE transaction, for a read-decide-write that another connection
+   * must not interleave: it takes the write lock before its first read, and repository writes inside
+   * it commit or roll back with it.
+   */
+  transaction<T>(fn: () => T): T;
   close(): void;
 }
 
@@ -63,6 +69,7 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Store {
       attendance: createAttendanceRepository(ctx),
       settings: createSettingsRepository(ctx),
       audit: createAuditRepository(ctx),
+      transaction: ctx.write,
       close: () => connection.close(),
     };
   } catch (error) {

@@ -148,4 +148,36 @@ describe('people', () => {
     expect(store.people.list()).toEqual([]);
     expect(store.audit.list()).toEqual([]);
   });
+
+  it('keeps one face thumbnail per active person and drops it with the templates', () => {
+    const store = open();
+    const ada = store.people.add({ name: 'Ada' });
+    const grace = store.people.add({ name: 'Grace' });
+    const jpeg = Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]);
+    expect(store.people.thumbnail(ada.id)).toBeNull();
+    store.people.setThumbnail(ada.id, jpeg);
+    store.people.setThumbnail(grace.id, jpeg.subarray(2));
+    expect([...(store.people.thumbnail(ada.id) ?? [])]).toEqual([...jpeg]);
+    expect([...(store.people.thumbnail(grace.id) ?? [])]).toEqual([0xff, 0xe0, 1, 2, 3]);
+    expect(store.people.thumbnail(99)).toBeNull();
+    // Bad input: nothing stored, a specific message.
+    expect(() => store.people.setThumbnail(ada.id, new Uint8Array(0))).toThrow(
+      'a thumbnail must be 1 to 65536 bytes, got 0',
+    );
+    expect(() => store.people.setThumbnail(ada.id, new Uint8Array(65_537))).toThrow(
+      'a thumbnail must be 1 to 65536 bytes, got 65537',
+    );
+    expect(() => store.people.setThumbnail(99, jpeg)).toThrow('no person with id 99');
+    expect(store.people.thumbnail(ada.id)?.length).toBe(7);
+    // Removal with attendance history keeps the row (deactivated) but not the face.
+    store.attendance.record({ personId: grace.id, occurredAt: now, kind: 'in', distance: 0.3, source: 'kiosk' });
+    store.people.remove(grace.id);
+    expect(store.people.thumbnail(grace.id)).toBeNull();
+    expect(() => store.people.setThumbnail(grace.id, jpeg)).toThrow(
+      '"Grace" (person 2) was removed; the thumbnail was not stored',
+    );
+    // Removal without history deletes the row, thumbnail included.
+    store.people.remove(ada.id);
+    expect(temp.raw().prepare('SELECT COUNT(*) FROM people WHERE thumbnail IS NOT NULL').pluck().get()).toBe(0);
+  });
 });

@@ -38,11 +38,17 @@ export interface PeopleRepository {
   remove(id: number): Removal;
   /** Makes a deactivated person active again (they need new templates to be recognised). */
   restore(id: number): Person;
+  /** Stores the face thumbnail (a small JPEG) of an active person, replacing any earlier one. */
+  setThumbnail(id: number, jpeg: Uint8Array): void;
+  /** The face thumbnail, or null when the person has none (or does not exist). */
+  thumbnail(id: number): Buffer | null;
   list(options?: { includeRemoved?: boolean }): PersonSummary[];
 }
 
 const MAX_NAME_LENGTH = 200;
 const MAX_EMPLOYEE_CODE_LENGTH = 64;
+/** The migration's CHECK allows 64 KiB; a 96x96 JPEG is about 3 KiB. */
+export const MAX_THUMBNAIL_BYTES = 65_536;
 
 interface PersonRow {
   id: number;
@@ -95,6 +101,8 @@ export function createPeopleRepository(ctx: StoreContext): PeopleRepository {
   const selectByEmployeeCode = db.prepare<[string], PersonRow>(`SELECT ${columns} FROM people WHERE employee_code = ?`);
   const updateName = db.prepare<[string, string, number]>('UPDATE people SET name = ?, name_key = ? WHERE id = ?');
   const updateActive = db.prepare<[number, number]>('UPDATE people SET active = ? WHERE id = ?');
+  const updateThumbnail = db.prepare<[Buffer | null, number]>('UPDATE people SET thumbnail = ? WHERE id = ?');
+  const selectThumbnail = db.prepare<[number], Buffer | null>('SELECT thumbnail FROM people WHERE id = ?').pluck();
   const deletePerson = db.prepare<[number]>('DELETE FROM people WHERE id = ?');
   const deleteTemplates = db.prepare<[number]>('DELETE FROM templates WHERE person_id = ?');
   const countTemplates = db.prepare<[number], number>('SELECT COUNT(*) FROM templates WHERE person_id = ?').pluck();
@@ -177,6 +185,7 @@ export function createPeopleRepository(ctx: StoreContext): PeopleRepository {
           deletePerson.run(id); // the templates go with it: ON DELETE CASCADE
         } else {
           deleteTemplates.run(id);
+          updateThumbnail.run(null, id);
           updateActive.run(0, id);
         }
         ctx.audit('person.remove', { personId: id, name: row.name, outcome, templatesDeleted });
@@ -192,6 +201,25 @@ export function createPeopleRepository(ctx: StoreContext): PeopleRepository {
         ctx.audit('person.restore', { personId: id, name: row.name });
         return toPerson({ ...row, active: 1 });
       }),
+
+    setThumbnail: (id, jpeg) => {
+      if (!(jpeg instanceof Uint8Array) || jpeg.length === 0 || jpeg.length > MAX_THUMBNAIL_BYTES) {
+        throw new StoreError(
+          'invalid-input',
+          `a thumbnail must be 1 to ${MAX_THUMBNAIL_BYTES} bytes, got ${jpeg instanceof Uint8Array ? jpeg.length : typeof jpeg}`,
+        );
+      }
+      const bytes = Buffer.from(jpeg.buffer, jpeg.byteOffset, jpeg.length);
+      ctx.write(() => {
+        const row = requirePerson(id);
+        if (row.active !== 1) {
+          throw new StoreError('person-removed', `${describePerson(row)} was removed; the thumbnail was not stored`);
+        }
+        updateThumbnail.run(bytes, id);
+      });
+    },
+
+    thumbnail: (id) => ctx.read(() => selectThumbnail.get(requireId(id, 'person id')) ?? null),
 
     list: (options = {}) =>
       ctx.read(() =>

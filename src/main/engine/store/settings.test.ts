@@ -85,4 +85,15 @@ describe('audit log', () => {
     expect(() => store.audit.list({ limit: 0 })).toThrow('audit page size must be 1..10000, got 0');
     expect(() => store.audit.append('')).toThrow('audit action is empty');
   });
+
+  it('records a caller-given audit entry instead of the value, for secrets', () => {
+    const store = temp.open();
+    const secret = defineSetting('admin.secret', z.string(), '');
+    store.settings.set(secret, 'hash-of-the-pin', { action: 'admin.pin-set', details: {} });
+    expect(store.settings.get(secret)).toBe('hash-of-the-pin');
+    expect(store.audit.list().map((e) => [e.action, e.details])).toEqual([['admin.pin-set', {}]]);
+    expect(JSON.stringify(store.audit.list())).not.toContain('hash-of-the-pin');
+    expect(() => store.settings.set(secret, 'other', { action: ' ', details: {} })).toThrow('audit action is empty');
+    expect(store.settings.get(secret)).toBe('hash-of-the-pin');
+  });
 });

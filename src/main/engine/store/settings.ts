@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { JsonValue, StoreContext } from './context.js';
+import { requireText, type JsonObject, type JsonValue, type StoreContext } from './context.js';
 import { StoreError } from './errors.js';
 
 /** A named setting: the caller's zod schema is checked on every write and every read. */
@@ -13,8 +13,12 @@ export interface SettingDefinition<T> {
 export interface SettingsRepository {
   /** The stored value, or the default when never set; throws when the stored value no longer fits the schema. */
   get<T>(setting: SettingDefinition<T>): T;
-  /** Validates and stores the value with an audit entry, in one transaction. */
-  set<T>(setting: SettingDefinition<T>, value: T): T;
+  /**
+   * Validates and stores the value with an audit entry, in one transaction. The entry is
+   * "setting.set" with the key and value, or `audit` when given (a secret's value, such as a PIN
+   * hash, must not reach the audit log).
+   */
+  set<T>(setting: SettingDefinition<T>, value: T, audit?: { readonly action: string; readonly details: JsonObject }): T;
 }
 
 function describeIssue(error: z.ZodError): string {
@@ -67,11 +71,14 @@ export function createSettingsRepository(ctx: StoreContext): SettingsRepository 
         return parsed.data;
       }),
 
-    set: (setting, value) => {
+    set: (setting, value, audit) => {
       const stored = toStoredJson(setting, value);
+      const entry = audit
+        ? { action: requireText(audit.action, 'audit action', 100), details: audit.details }
+        : { action: 'setting.set', details: { key: setting.key, value: JSON.parse(stored.json) as JsonValue } };
       return ctx.write(() => {
         upsert.run(setting.key, stored.json);
-        ctx.audit('setting.set', { key: setting.key, value: JSON.parse(stored.json) as JsonValue });
+        ctx.audit(entry.action, entry.details);
         return stored.value;
       });
     },
