@@ -1,6 +1,7 @@
 import { ipcMain, type IpcMainInvokeEvent } from 'electron';
 import type { z } from 'zod';
 import type { InvokeChannel, InvokeRequest, InvokeResponse } from '../../shared/ipc.js';
+import { describeInvalidRequest } from '../../shared/ipcSchemas.js';
 
 /**
  * The only way main answers the renderer: the request is validated with zod before the handler
@@ -15,8 +16,7 @@ export function handle<C extends InvokeChannel>(
   ipcMain.handle(channel, async (event, raw: unknown) => {
     if (!isTrustedSender(event)) throw new Error(`${channel}: refused a call from an untrusted frame`);
     const parsed = requestSchema.safeParse(raw);
-    if (!parsed.success)
-      throw new Error(`${channel}: invalid request: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+    if (!parsed.success) throw new Error(describeInvalidRequest(channel, parsed.error));
     return handler(parsed.data);
   });
 }
