@@ -1,20 +1,21 @@
 import { useEffect } from 'react';
-import { useAppInfo } from './appInfoStore';
-import { ModelList } from './ModelList';
+import { AdminScreen } from './admin/AdminScreen';
+import { watchAdminLock } from './admin/adminSessionStore';
+import { connectLive } from './live/liveStore';
+import { KioskScreen } from './live/KioskScreen';
+import { useNavigation } from './navigation/navigationStore';
+import { connectProgress } from './progress/progressStore';
 
+/** The kiosk by default; the admin screens when asked for. The push listeners live as long as the app. */
 export function App() {
-  const { info, error, load } = useAppInfo();
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const screen = useNavigation((state) => state.screen);
 
-  return (
-    <main className="app">
-      <h1>Clockface</h1>
-      {error && <p className="error">Cannot reach the main process: {error}</p>}
-      {info && <p className="muted">Version {info.version}</p>}
-      {info &&
-        (info.models.ok ? <ModelList models={info.models.list} /> : <p className="error">{info.models.error}</p>)}
-    </main>
-  );
+  useEffect(() => {
+    const disconnect = [connectLive(), connectProgress(), watchAdminLock()];
+    return () => {
+      for (const stop of disconnect) stop();
+    };
+  }, []);
+
+  return screen === 'kiosk' ? <KioskScreen /> : <AdminScreen />;
 }

@@ -1,7 +1,8 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './App';
+// The shared styles first, so each screen's own CSS comes after them and refines them.
 import './styles.css';
+import { App } from './App';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

@@ -1,5 +1,6 @@
 import { create } from 'zustand';
-import type { AppInfo } from '../../shared/ipc';
+import type { AppInfo } from '../../../shared/ipc';
+import { errorMessage, invoke } from '../api/clockface';
 
 interface AppInfoState {
   readonly info: AppInfo | null;
@@ -12,9 +13,9 @@ export const useAppInfo = create<AppInfoState>((set) => ({
   error: null,
   async load() {
     try {
-      set({ info: await window.clockface.invoke('app:get-info', undefined), error: null });
+      set({ info: await invoke('app:get-info', undefined), error: null });
     } catch (error) {
-      set({ error: (error as Error).message });
+      set({ error: errorMessage(error) });
     }
   },
 }));

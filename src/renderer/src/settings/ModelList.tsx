@@ -1,4 +1,4 @@
-import type { ModelSummary } from '../../shared/ipc';
+import type { ModelSummary } from '../../../shared/ipc';
 
 export function ModelList({ models }: { readonly models: readonly ModelSummary[] }) {
   return (

@@ -1,0 +1,31 @@
+import type { ImportFileResult } from '../../../shared/ipc';
+import { sentence } from '../common/format';
+
+/** The last part of a path, whichever separator the machine uses. */
+function fileName(path: string): string {
+  return path.split(/[\\/]/).pop() ?? path;
+}
+
+export function ImportResults({ results }: { readonly results: readonly ImportFileResult[] }) {
+  if (results.length === 0) return null;
+  return (
+    <table className="import-results" data-testid="import-results">
+      <thead>
+        <tr>
+          <th>Person</th>
+          <th>Photo</th>
+          <th>Result</th>
+        </tr>
+      </thead>
+      <tbody>
+        {results.map((result, index) => (
+          <tr key={`${index}-${result.file}`} data-testid="import-result" data-ok={result.ok}>
+            <td>{result.person}</td>
+            <td title={result.file}>{fileName(result.file)}</td>
+            <td className={result.ok ? 'notice' : 'error'}>{result.ok ? 'Enrolled' : sentence(result.message)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
