@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import { join } from 'node:path';
 
 /**
- * Test fixture, run as a child process by videoSource.test.ts: an IP camera on loopback that fails.
+ * Test fixture, run as a child process (see mjpegTestCamera.ts): an IP camera on loopback that fails.
  * It serves the JPEG files of a folder as an MJPEG stream (multipart/x-mixed-replace, as IP
  * cameras do), cuts each connection after a fixed number of frames, and exits after the last
  * connection it allows, so the client sees a camera that drops, comes back, then dies for good.

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -8,6 +8,7 @@ import { hasSharedData, sharedDataSkipReason, sharedPath } from '../../../../tes
 import cv from '../cv.js';
 import { bundledDemoPhoto } from './demoClip.js';
 import type { SourceStatusEvent } from './events.js';
+import { startMjpegTestCamera } from './mjpegTestCamera.js';
 import {
   describeSource,
   parseSource,
@@ -274,25 +275,9 @@ describe('VideoSource on an MJPEG stream from a loopback camera that fails', () 
       const view = photo.getRegion(new cv.Rect(800 + i * 20, 60, 680, 510)).resize(480, 640);
       writeFileSync(join(folder, `${i}.jpg`), cv.imencode('.jpg', view));
     }
-    const server = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        join(here, 'mjpegTestServer.ts'),
-        folder,
-        `${framesPerConnection}`,
-        `${connections}`,
-        `${stallMs}`,
-      ],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
+    const { url, server } = await startMjpegTestCamera(folder, framesPerConnection, connections, stallMs);
     servers.push(server);
-    const port = await new Promise<string>((answer, fail) => {
-      server.stdout?.once('data', (line: Buffer) => answer(line.toString().trim()));
-      server.once('exit', (code) => fail(new Error(`the test camera exited with code ${code}`)));
-    });
-    return `http://127.0.0.1:${port}/video.mjpg`;
+    return url;
   }
 
   it('goes lost, reconnects with backoff each time the stream drops, then gives up when the camera dies', async () => {
