@@ -1,9 +1,20 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, powerSaveBlocker, session, shell, type IpcMainInvokeEvent, type Session } from 'electron';
-import { z } from 'zod';
-import { describeApp } from './appInfo.js';
-import { handle } from './ipc/handle.js';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  powerSaveBlocker,
+  session,
+  shell,
+  type IpcMainInvokeEvent,
+  type Session,
+} from 'electron';
+import { defaultDatabasePath } from './engine/store/paths.js';
+import { electronDialogs } from './ipc/electronDialogs.js';
+import { registerIpc } from './ipc/registerIpc.js';
+import { AppBackend } from './services/appBackend.js';
+import { LiveLoopSource } from './services/liveLoopSource.js';
 
 /**
  * Electron glue only: windows, security and IPC wiring. The engine lives in ./engine.
@@ -20,10 +31,10 @@ const modelsDir = app.isPackaged
   ? join(process.resourcesPath, 'models')
   : join(app.getAppPath(), 'resources', 'models');
 
-interface WindowOptions {
-  /** Full screen with no menu or developer tools, and the display never sleeps meanwhile. */
-  readonly kiosk: boolean;
-}
+/** CLOCKFACE_KIOSK=1 also withholds the developer tools, which cannot be taken away from a window later. */
+const lockedDownKiosk = process.env['CLOCKFACE_KIOSK'] === '1';
+/** Where the app keeps its database: the CLI's default, so `clockface` and the app share one. */
+const dbPath = process.env['CLOCKFACE_DB'] ?? defaultDatabasePath();
 
 /** Our own page: the dev server's origin in development, else exactly the bundled index.html. */
 function isOwnOrigin(url: string): boolean {
@@ -81,17 +92,13 @@ function secureSession(target: Session): void {
   );
 }
 
-/** Every main-process handler the renderer can invoke is registered here, once, at startup. */
-function registerIpcHandlers(): void {
-  handle('app:get-info', z.undefined(), isTrustedSender, () => describeApp(app.getVersion(), modelsDir));
-}
-
-function createWindow({ kiosk }: WindowOptions): void {
+/** The app's one window, not yet loaded: IPC must be registered before the page can call. */
+function createWindow(): BrowserWindow {
   const window = new BrowserWindow({
     width: 1280,
     height: 800,
     show: false,
-    kiosk,
+    kiosk: lockedDownKiosk,
     autoHideMenuBar: true,
     backgroundColor: '#0b1020',
     webPreferences: {
@@ -104,14 +111,9 @@ function createWindow({ kiosk }: WindowOptions): void {
       // Chromium's spellchecker would download dictionaries; the kiosk never goes online.
       spellcheck: false,
       // A passer-by at the kiosk gets neither developer tools nor their keyboard shortcuts.
-      devTools: !kiosk,
+      devTools: !lockedDownKiosk,
     },
   });
-  if (kiosk) {
-    window.removeMenu();
-    const blocker = powerSaveBlocker.start('prevent-display-sleep');
-    window.once('closed', () => powerSaveBlocker.stop(blocker));
-  }
   window.once('ready-to-show', () => window.show());
   // Nothing navigates away from the app or opens windows; outside the kiosk, https links open in
   // the browser.
@@ -119,11 +121,46 @@ function createWindow({ kiosk }: WindowOptions): void {
     if (!isOwnOrigin(url)) event.preventDefault();
   });
   window.webContents.setWindowOpenHandler(({ url }) => {
-    if (!kiosk && url.startsWith('https://')) void shell.openExternal(url);
+    if (!window.isKiosk() && url.startsWith('https://')) void shell.openExternal(url);
     return { action: 'deny' };
   });
-  if (rendererDevUrl) void window.loadURL(rendererDevUrl);
-  else void window.loadFile(rendererFile);
+  return window;
+}
+
+/** Full screen with no menu, and the display never sleeps while the kiosk shows. */
+function enterKiosk(window: BrowserWindow): void {
+  window.setKiosk(true);
+  window.removeMenu();
+  const blocker = powerSaveBlocker.start('prevent-display-sleep');
+  window.once('closed', () => powerSaveBlocker.stop(blocker));
+}
+
+async function startApp(): Promise<void> {
+  secureSession(session.defaultSession);
+  const window = createWindow();
+  const backend = await AppBackend.open({
+    modelsDir,
+    dbPath,
+    version: app.getVersion(),
+    dialogs: electronDialogs(window),
+  });
+  const stopPushes = registerIpc(backend, window, isTrustedSender);
+  if (lockedDownKiosk || backend.settings.get().kioskFullScreen) enterKiosk(window);
+  if (rendererDevUrl) await window.loadURL(rendererDevUrl);
+  else await window.loadFile(rendererFile);
+  await backend.attachLive(new LiveLoopSource(backend.engine));
+
+  // The camera and the database are released before the process ends.
+  let closed = false;
+  app.on('before-quit', (event) => {
+    if (closed) return;
+    event.preventDefault();
+    stopPushes();
+    void backend.close().finally(() => {
+      closed = true;
+      app.quit();
+    });
+  });
 }
 
 // Every renderer runs in the OS sandbox, whatever its webPreferences say (must precede 'ready').
@@ -132,21 +169,19 @@ app.enableSandbox();
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  const windowOptions: WindowOptions = { kiosk: process.env['CLOCKFACE_KIOSK'] === '1' };
   app.on('second-instance', () => {
     const [window] = BrowserWindow.getAllWindows();
     if (window?.isMinimized()) window.restore();
     window?.focus();
   });
-  void app.whenReady().then(() => {
-    secureSession(session.defaultSession);
-    registerIpcHandlers();
-    createWindow(windowOptions);
-    app.on('activate', () => {
-      if (BrowserWindow.getAllWindows().length === 0) createWindow(windowOptions);
+  app
+    .whenReady()
+    .then(startApp)
+    .catch((error: unknown) => {
+      // Missing models, a database from another version, a locked database…: say so and stop.
+      dialog.showErrorBox('Clockface cannot start', error instanceof Error ? error.message : String(error));
+      app.exit(1);
     });
-  });
-  app.on('window-all-closed', () => {
-    if (process.platform !== 'darwin') app.quit();
-  });
+  // One window for the app's whole life: closing it quits, on macOS too (a kiosk has no dock life).
+  app.on('window-all-closed', () => app.quit());
 }
