@@ -4,11 +4,13 @@
  * delay. Prints one markdown table and saves it to bench/results/<date>-<git sha>.md, so later
  * runs can be compared with this one.
  *
- *   npx tsx bench/engine.ts [--images N] [--dry-run]
+ *   npx tsx bench/engine.ts [--images N] [--live-minutes M] [--dry-run]
  *
- * --images N  how many LFW images to use (the first N of ../shared/data/lfw-dev/images by name;
- *             default 200)
- * --dry-run   print the table without saving it
+ * --images N        how many LFW images to use (the first N of ../shared/data/lfw-dev/images by
+ *                   name; default 200)
+ * --live-minutes M  how long the live loop replays a clip for its RSS growth (default 10; see
+ *                   bench/liveLoop.ts for the live rows)
+ * --dry-run         print the table without saving it
  *
  * Progress goes to stderr, the table to stdout. Without ../shared/data (set CLOCKFACE_DATA_DIR
  * to read it elsewhere) only the matcher rows are measured.
@@ -20,11 +22,13 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULT_ENGINE_CONFIG, engineConfigSchema, type EngineConfig } from '../src/main/engine/config.js';
+import { DEFAULT_LIVE_CONFIG } from '../src/main/engine/live/liveConfig.js';
 import { ModelSet } from '../src/main/engine/models/modelSet.js';
 import { hasSharedData, sharedDataSkipReason, sharedPath } from '../test/support/sharedData.js';
 import { benchPipeline, formatStageMs, type PipelineThroughput } from './endToEnd.js';
 import { benchEngineStages, EMBED_BATCH, threadsLabel } from './engineStages.js';
 import { benchFaceApi } from './faceApi.js';
+import { benchLiveLoop } from './liveLoop.js';
 import { runMatcherBench, type BenchRow } from './matcher.js';
 import { markdownTable } from './table.js';
 import type { Throughput } from './throughput.js';
@@ -35,18 +39,27 @@ const modelsDir = join(repoRoot, 'resources', 'models');
 
 interface Options {
   readonly images: number;
+  readonly liveMinutes: number;
   readonly dryRun: boolean;
 }
 
 function readOptions(): Options {
   const { values } = parseArgs({
-    options: { images: { type: 'string', default: '200' }, 'dry-run': { type: 'boolean', default: false } },
+    options: {
+      images: { type: 'string', default: '200' },
+      'live-minutes': { type: 'string', default: '10' },
+      'dry-run': { type: 'boolean', default: false },
+    },
   });
   const images = Number(values.images);
   if (!Number.isInteger(images) || images < 1) {
     throw new Error(`--images must be a whole number of images ≥ 1, got "${values.images}"`);
   }
-  return { images, dryRun: values['dry-run'] };
+  const liveMinutes = Number(values['live-minutes']);
+  if (!(liveMinutes > 0 && Number.isFinite(liveMinutes))) {
+    throw new Error(`--live-minutes must be a number > 0, got "${values['live-minutes']}"`);
+  }
+  return { images, liveMinutes, dryRun: values['dry-run'] };
 }
 
 const startedAt = performance.now();
@@ -259,6 +272,14 @@ async function main(): Promise<void> {
     progress(skipped);
     notes.push(`- ${skipped}`);
   }
+
+  // Before the matcher's galleries: the live loop's RSS growth is measured in this process.
+  const live = await benchLiveLoop(
+    { minutes: options.liveMinutes, frames: undefined, engine: {}, detectEvery: DEFAULT_LIVE_CONFIG.detectEvery },
+    progress,
+  );
+  rows.push(...live.rows);
+  notes.push(`- ${live.note}`);
 
   progress('matcher');
   rows.push(...(await runMatcherBench()));

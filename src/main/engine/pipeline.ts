@@ -30,7 +30,10 @@ export interface FrameAnalysis {
 }
 
 export interface AnalyseOptions {
-  /** Compute descriptors (default true); the live loop skips them on frames it only tracks. */
+  /**
+   * Compute descriptors (default true). Without them the landmarks take one pass, not the
+   * refinements: the live loop tracks decided faces this way on most detection frames.
+   */
   readonly describe?: boolean;
   /** Use these boxes instead of detecting (one list per frame). */
   readonly faces?: readonly (readonly DetectedFace[])[];
@@ -102,11 +105,12 @@ export class FacePipeline {
   }
 
   /**
-   * Landmarks for each face: one pass on the detector's box, then `landmarkRefinements` passes on
-   * boxes predicted from the previous pass, averaged. Faces wholly outside the image are dropped.
+   * Landmarks for each face: one pass on the detector's box, then `refinements` passes on boxes
+   * predicted from the previous pass, averaged. Faces wholly outside the image are dropped.
    */
   private async locateLandmarks<R extends LandmarkRequest>(
     requests: readonly R[],
+    refinements: number,
     timings: StageTimings,
   ): Promise<(R & { landmarks: readonly Point[] })[]> {
     const first = await this.landmarks.run(requests);
@@ -115,7 +119,7 @@ export class FacePipeline {
       const landmarks = first.outputs[index];
       return landmarks ? [{ request, passes: [] as (readonly Point[])[], last: landmarks }] : [];
     });
-    for (let pass = 0; pass < this.config.landmarkRefinements; pass++) {
+    for (let pass = 0; pass < refinements; pass++) {
       const run = await this.landmarks.run(
         located.map(({ request, last }) => ({
           frame: request.frame,
@@ -162,7 +166,9 @@ export class FacePipeline {
     const requests = frames.flatMap((frame, frameIndex) =>
       (detected[frameIndex] ?? []).map((face) => ({ frame, face, frameIndex })),
     );
-    const located = await this.locateLandmarks(requests, timings);
+    const describe = options.describe ?? true;
+    // The refinements sharpen the alignment a descriptor is made from; without one, a pass will do.
+    const located = await this.locateLandmarks(requests, describe ? this.config.landmarkRefinements : 0, timings);
 
     const alignRun = await this.align.run(located);
     addTiming(timings, 'align', alignRun.ms);
@@ -171,13 +177,12 @@ export class FacePipeline {
     const qualityRun = await this.quality.run(aligned);
     addTiming(timings, 'quality', qualityRun.ms);
 
-    const descriptors: (Float32Array | null)[] =
-      (options.describe ?? true)
-        ? await this.describe(
-            aligned.map((face) => face.pixels),
-            timings,
-          )
-        : aligned.map(() => null);
+    const descriptors: (Float32Array | null)[] = describe
+      ? await this.describe(
+          aligned.map((face) => face.pixels),
+          timings,
+        )
+      : aligned.map(() => null);
 
     const perFrame: AnalysedFace[][] = frames.map(() => []);
     aligned.forEach((face, index) => {
