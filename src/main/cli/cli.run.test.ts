@@ -155,6 +155,7 @@ describe('clockface run refuses bad input with a one-line reason', () => {
       ],
       [['--source', '0', '--detect-every', 'x'], 2, 'clockface: --detect-every must be a whole number of at least 1'],
       [['--source', '0', '--detector', 'best'], 2, 'clockface: --detector must be ssd, tiny or haar, got "best"'],
+      [['--source', '0', '--width', '640', '--fps', '0'], 2, 'clockface: --fps must be a whole number of at least 1'],
     ];
     for (const [args, code, reason] of cases) {
       const run = await workspace.run('run', ...args);

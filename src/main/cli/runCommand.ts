@@ -9,7 +9,7 @@ import type { Command, CommandContext } from './commands.js';
 import { CommandError, round } from './output.js';
 
 const USAGE =
-  '--source <index|file|url> [--frames] [--pacing realtime|fast] [--max-frames N] [--detect-every K] [--detector ssd|tiny|haar]';
+  '--source <index|file|url> [--width W --height H --fps F] [--frames] [--pacing realtime|fast] [--max-frames N] [--detect-every K] [--detector ssd|tiny|haar]';
 
 /**
  * `clockface run`: the live loop on a camera, a video file or a stream, checking people in and out
@@ -21,6 +21,10 @@ export const runCommand: Command = {
   summary: 'the live loop on a camera, video file or stream: recognise people and record their attendance',
   options: {
     source: { type: 'string' },
+    // What to ask a camera for; it may deliver another size or rate, which the status line reports.
+    width: { type: 'string' },
+    height: { type: 'string' },
+    fps: { type: 'string' },
     frames: { type: 'boolean', default: false },
     pacing: { type: 'string' },
     'max-frames': { type: 'string' },
@@ -36,13 +40,19 @@ export const runCommand: Command = {
     const pacing = pacingOption(context.options['pacing']);
     const maxFrames = wholeNumberOption(context, 'max-frames');
     const detectEvery = wholeNumberOption(context, 'detect-every');
+    const requested = Object.fromEntries(
+      (['width', 'height', 'fps'] as const).flatMap((name) => {
+        const value = wholeNumberOption(context, name);
+        return value === undefined ? [] : [[name, value]];
+      }),
+    ) as { width?: number; height?: number; fps?: number };
     const engine = await openLiveEngine(context);
     try {
       const summary = await runLive(
         engine,
         {
           source,
-          sourceOptions: pacing === undefined ? {} : { pacing },
+          sourceOptions: { ...requested, ...(pacing === undefined ? {} : { pacing }) },
           config: {
             // Fast: every frame of the file, as fast as the loop takes them (dropping some would only lose data).
             ...(pacing === 'fast' ? { delivery: 'every' } : {}),
