@@ -73,11 +73,7 @@ function useApp(browser: () => Browser, options: { readonly fakeClock?: boolean 
     bridge = await startBridge({ backend });
     context = await browser().newContext({ viewport: { width: 1280, height: 800 } });
     if (options.fakeClock) await context.clock.install();
-    // Init scripts run in the new page's about:blank too, whose socket the bridge rightly refuses (origin null).
-    const origin = new URL(bridge.url).origin;
-    await context.addInitScript({
-      content: `if (location.origin === ${JSON.stringify(origin)}) ${bridge.clientScript}`,
-    });
+    await context.addInitScript({ content: bridge.clientScript });
     const page = await context.newPage();
     page.setDefaultTimeout(0);
     const pageErrors: string[] = [];
@@ -156,6 +152,47 @@ async function nextPinMessage(page: Page, before: string | null): Promise<string
   const message = page.getByTestId('pin-message');
   await (before === null ? message : message.filter({ hasNotText: before })).waitFor();
   return message.innerText();
+}
+
+/** Where the PIN card is on screen, to see that a message coming or going moves nothing. */
+async function pinCardBox(page: Page): Promise<{ x: number; y: number; width: number; height: number } | null> {
+  return page.locator('.pin-gate-card').boundingBox();
+}
+
+/** The page is no wider than the window: nothing makes it scroll sideways. */
+async function pageOverflowsSideways(page: Page): Promise<boolean> {
+  return page.evaluate(() => {
+    const root = (
+      globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }
+    ).document.documentElement;
+    return root.scrollWidth > root.clientWidth;
+  });
+}
+
+/** The computed CSS properties `names` of the element `locator` finds. */
+async function computedStyle<Name extends string>(
+  locator: Locator,
+  names: readonly Name[],
+): Promise<Record<Name, string>> {
+  const values = await locator.evaluate((element, wanted) => {
+    const page = globalThis as unknown as { getComputedStyle(element: unknown): Record<string, string> };
+    const style = page.getComputedStyle(element);
+    return wanted.map((name) => style[name] ?? '');
+  }, names);
+  return Object.fromEntries(names.map((name, index) => [name, values[index] ?? ''])) as Record<Name, string>;
+}
+
+/** Whether the kiosk's canvas has nothing drawn on it (every pixel transparent). */
+async function canvasIsBlank(page: Page): Promise<boolean> {
+  return page.getByTestId('live-preview').evaluate((element) => {
+    const canvas = element as unknown as {
+      width: number;
+      height: number;
+      getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } };
+    };
+    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    return data.every((value) => value === 0);
+  });
 }
 
 /** What the in-page functions use of the page's globals: this file is compiled for Node, without the DOM library. */
@@ -266,13 +303,16 @@ describe.skipIf(skipReason !== null)(
         await page.getByTestId('kiosk-screen').waitFor();
         await page.getByTestId('open-admin').click();
         const pin = page.getByLabel('Enter the admin PIN');
+        await pin.waitFor();
+        const card = await pinCardBox(page);
         const messages: string[] = [];
         for (const wrong of ['1111', '9999', '2469', '0000']) {
           await pin.fill(wrong);
           await pin.press('Enter');
           messages.push(await nextPinMessage(page, messages.at(-1) ?? null));
-          // The field is cleared for the next try.
+          // The field is cleared for the next try; the message took the line kept for it.
           expect(await pin.inputValue()).toBe('');
+          expect(await pinCardBox(page)).toEqual(card);
           if (messages.length === 1) await screenshot(page, 'pin-wrong');
         }
         expect(messages).toEqual([
@@ -287,14 +327,23 @@ describe.skipIf(skipReason !== null)(
       it('locks every attempt out for 30 s after the fifth wrong PIN, counting down, then takes the right PIN', async () => {
         const { page, backend } = app();
         const pin = page.getByLabel('Enter the admin PIN');
+        const card = await pinCardBox(page);
         await pin.fill('1357');
         await pin.press('Enter');
         const countdown = page.getByTestId('lockout-countdown');
         // The countdown, or (were the fifth try not to lock) the next message.
         await countdown.or(page.getByTestId('pin-message').filter({ hasNotText: 'Wrong PIN: 1 try left' })).waitFor();
         expect(await countdown.innerText()).toMatch(/^Too many wrong PINs\. Try again in 0:(30|29)$/);
+        // The countdown took the message's line: the card has not moved.
+        expect(await pinCardBox(page)).toEqual(card);
         expect(await pin.isDisabled()).toBe(true);
-        expect(await page.getByRole('button', { name: 'Unlock' }).isDisabled()).toBe(true);
+        const unlock = page.getByRole('button', { name: 'Unlock' });
+        expect(await unlock.isDisabled()).toBe(true);
+        // Disabled looks disabled: dimmed, without the accent fill, and the pointer says no.
+        const look = await computedStyle(unlock, ['opacity', 'cursor', 'backgroundColor']);
+        expect(Number(look.opacity)).toBeLessThan(1);
+        expect(look.cursor).toBe('not-allowed');
+        expect(look.backgroundColor).not.toBe('rgb(92, 184, 255)');
         expect(
           await page
             .getByRole('group', { name: 'Keypad' })
@@ -317,12 +366,20 @@ describe.skipIf(skipReason !== null)(
         expect(backend.auth.state()).toMatchObject({ lockedUntil: null, failedAttempts: 5 });
         await countdown.waitFor({ state: 'detached' });
         expect(await pin.isDisabled()).toBe(false);
+        // The refusal of the fifth try is not put back: the pad says it takes PINs again, in the same place.
+        const again = page.getByTestId('pin-message');
+        await again.waitFor();
+        expect(await again.innerText()).toBe('You can try again.');
+        expect(await again.getAttribute('role')).toBe('status');
+        expect(await pinCardBox(page)).toEqual(card);
         await screenshot(page, 'lockout-over');
-        // The refusal of the fifth try is still on screen; only a new message would be the answer.
-        const stale = await page.getByTestId('pin-message').innerText();
         await pin.fill(PIN);
         await pin.press('Enter');
-        await expectShown(page, '[role="tablist"]', page.getByTestId('pin-message').filter({ hasNotText: stale }));
+        await expectShown(
+          page,
+          '[role="tablist"]',
+          page.getByTestId('pin-message').filter({ hasNotText: 'You can try again.' }),
+        );
         expect(backend.auth.state()).toMatchObject({ unlocked: true, failedAttempts: 0, lockedUntil: null });
         expect(app().pageErrors).toEqual([]);
       });
@@ -367,13 +424,21 @@ describe.skipIf(skipReason !== null)(
         const rows = await tableCells(page, 'import-results');
         expect(rows).toHaveLength(40);
         expect(rows[0]).toEqual(['amy', 'amy1.png', 'Enrolled']);
-        const photo = (person: string, file: string) => sharedPath('bbt', 'people', person, file);
+        // The photo's name once, in its column (the whole path in its tooltip); the reason without the path.
         expect(rows.filter(([, , result]) => result !== 'Enrolled')).toEqual([
-          ['leonard', 'leonard5.png', `${photo('leonard', 'leonard5.png')}: no face found`],
-          ['stuart', 'stuart4.png', `${photo('stuart', 'stuart4.png')}: no face found`],
-          ['stuart', 'stuart5.png', expect.stringMatching(/\/stuart5\.png: face too small: eyes 4\.0 px apart/)],
+          ['leonard', 'leonard5.png', 'No face found'],
+          ['stuart', 'stuart4.png', 'No face found'],
+          ['stuart', 'stuart5.png', expect.stringMatching(/^Face too small: eyes 4\.0 px apart/)],
         ]);
+        expect(await page.getByRole('cell', { name: 'leonard5.png' }).getAttribute('title')).toBe(
+          sharedPath('bbt', 'people', 'leonard', 'leonard5.png'),
+        );
         expect(await page.getByTestId('import-result').and(page.locator('[data-ok="false"]')).count()).toBe(3);
+        // The long reasons wrap inside the card: the table is no wider than it, the page no wider than the window.
+        const card = await page.getByRole('region', { name: 'Enrol from photos' }).boundingBox();
+        const table = await page.getByTestId('import-results').boundingBox();
+        expect(table && card && table.x + table.width <= card.x + card.width).toBe(true);
+        expect(await pageOverflowsSideways(page)).toBe(false);
         await screenshot(page, 'import-results');
         expect(app().pageErrors).toEqual([]);
       });
@@ -423,6 +488,35 @@ describe.skipIf(skipReason !== null)(
           expect.stringMatching(/^best F1 0\.5\d\d$/),
           expect.stringMatching(/^FAR 0\.001 \d\.\d{3}$/),
         ]);
+        // The labels each in a row of their own: none covers another, no line crosses one.
+        const overlaps = await page.getByTestId('threshold-mark').evaluateAll((groups) => {
+          type Rect = { left: number; right: number; top: number; bottom: number };
+          type Drawn = { getBoundingClientRect(): Rect };
+          const boxes = (selector: string) =>
+            groups.map((group) => (group.querySelector(selector) as unknown as Drawn).getBoundingClientRect());
+          const labels = boxes('text');
+          const lines = boxes('line');
+          const meet = (a: Rect, b: Rect) =>
+            a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+          return labels.flatMap((label, i) => [
+            ...labels.flatMap((other, j) => (j > i && meet(label, other) ? [`label ${i} on label ${j}`] : [])),
+            ...lines.flatMap((line, j) => (meet(label, line) ? [`line ${j} across label ${i}`] : [])),
+          ]);
+        });
+        expect(overlaps).toEqual([]);
+        // Round ticks, and the chart as wide as the panel.
+        expect(await page.getByTestId('histogram-tick').allTextContents()).toEqual([
+          '0',
+          '0.25',
+          '0.5',
+          '0.75',
+          '1',
+          '1.25',
+          '1.5',
+        ]);
+        const chartWidth = (await page.getByTestId('calibration-histogram').boundingBox())?.width ?? 0;
+        const panelWidth = (await page.locator('.threshold-cards').boundingBox())?.width ?? NaN;
+        expect(Math.abs(chartWidth - panelWidth)).toBeLessThan(2);
         const bestF1 = await page.getByTestId('calibration-best-f1').getByRole('heading').innerText();
         expect(bestF1).toMatch(/^Best F1: 0\.5\d\d$/);
         expect(await page.getByTestId('calibration-best-f1').innerText()).toContain(
@@ -436,7 +530,9 @@ describe.skipIf(skipReason !== null)(
         expect(await page.getByTestId('calibration-applied').innerText()).toBe(
           `The match threshold is now ${threshold}; it applies at once.`,
         );
-        expect(backend.engine.config.matchThreshold.toFixed(3)).toBe(threshold);
+        // Stored as shown, to 3 decimals: the report's distance to the last bit would be 0.5708663731031314.
+        expect(backend.engine.config.matchThreshold).toBe(Number(threshold));
+        expect(backend.settings.get().matchThreshold).toBe(Number(threshold));
         expect(app().pageErrors).toEqual([]);
       });
 
@@ -446,6 +542,7 @@ describe.skipIf(skipReason !== null)(
         const form = page.getByTestId('settings-form');
         await form.waitFor();
         const threshold = backend.settings.get().matchThreshold;
+        expect(await form.getByLabel('Match threshold').inputValue()).toMatch(/^0\.5\d{0,2}$/);
         expect(await form.getByLabel('Match threshold').inputValue()).toBe(String(threshold));
         expect(await form.getByLabel('Camera').inputValue()).toBe('0');
         expect(await form.getByLabel('Face detector').inputValue()).toBe('ssd');
@@ -566,11 +663,24 @@ describe.skipIf(skipReason !== null)(
           return [canvas.width, canvas.height];
         });
         expect(canvas).toEqual([512, 480]);
+        // The whole picture is shown: the canvas covers the stage and fits (object-fit: contain) its 512x480 into it.
+        const stage = await page.locator('.kiosk-stage').boundingBox();
+        const drawn = await page.getByTestId('live-preview').boundingBox();
+        expect(drawn).toEqual(stage);
+        const { objectFit } = await computedStyle(page.getByTestId('live-preview'), ['objectFit']);
+        expect(objectFit).toBe('contain');
 
         await ended;
         const banner = page.locator('[data-testid="status-banner"][data-state="ended"]');
         await banner.waitFor();
         expect(await banner.innerText()).toBe('The video has ended\nEnd of file after 587 frames');
+        // No preview follows the end (not even one still being encoded then), and the picture stays down.
+        const endedAt = pushes.findLastIndex(
+          (push) => push.channel === 'live:status' && push.payload.state === 'ended',
+        );
+        expect(pushes.slice(endedAt).filter((push) => push.channel === 'live:frame')).toEqual([]);
+        expect(await page.getByTestId('live-preview').getAttribute('data-sequence')).toBeNull();
+        expect(await canvasIsBlank(page)).toBe(true);
         await screenshot(page, 'kiosk-ended');
         // She was checked in once; every later recognition only said "already".
         expect(checkIns()).toHaveLength(1);
@@ -592,6 +702,28 @@ describe.skipIf(skipReason !== null)(
         );
         await screenshot(page, 'kiosk-unknown');
         expect(await hint.innerText()).toBe('Face not recognised — please see the administrator');
+        // The hint runs along the stage's bottom edge, below the face it is about.
+        const unknownFace = pushes.findLast((push) => push.channel === 'live:unknown')?.payload.box;
+        expect(unknownFace).toBeTruthy();
+        const faceBottom = await page.getByTestId('live-preview').evaluate(
+          (element, box) => {
+            const canvas = element as unknown as {
+              width: number;
+              height: number;
+              getBoundingClientRect(): { top: number; width: number; height: number };
+            };
+            const rect = canvas.getBoundingClientRect();
+            const scale = Math.min(rect.width / canvas.width, rect.height / canvas.height);
+            return rect.top + (rect.height - canvas.height * scale) / 2 + (box.y + box.height) * scale;
+          },
+          unknownFace as { y: number; height: number },
+        );
+        const hintBox = await hint.boundingBox();
+        const stageBox = await page.locator('.kiosk-stage').boundingBox();
+        expect(hintBox && hintBox.y >= faceBottom).toBe(true);
+        expect(
+          hintBox && stageBox && Math.abs(hintBox.y + hintBox.height - (stageBox.y + stageBox.height)),
+        ).toBeLessThan(1);
         await ended;
         await page.locator('[data-testid="status-banner"][data-state="ended"]').waitFor();
         expect(await page.getByTestId('status-banner').innerText()).toBe(
@@ -644,6 +776,12 @@ describe.skipIf(skipReason !== null)(
           'Check-ins per day: 1 over 7 days, at most 1 a day',
         );
         expect(await tableCells(page, 'day-summary')).toEqual([[day, 'A', '—', clockTime(checkIn.at), '—', '—']]);
+        // Dates as the app writes them everywhere (not the locale's 11/16/2026), and the chart across the panel.
+        expect(await page.getByLabel('To', { exact: true }).inputValue()).toBe(day);
+        expect(await page.getByLabel('From', { exact: true }).inputValue()).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+        const chartWidth = (await page.getByTestId('checkins-chart').boundingBox())?.width ?? 0;
+        const tableWidth = (await page.getByTestId('day-summary').boundingBox())?.width ?? NaN;
+        expect(Math.abs(chartWidth - tableWidth)).toBeLessThan(2);
         await screenshot(page, 'attendance');
         expect(app().pageErrors).toEqual([]);
       });

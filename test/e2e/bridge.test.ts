@@ -149,9 +149,23 @@ describe('e2e test bridge', () => {
     await expect(connect('http://evil.example')).rejects.toThrow('Unexpected server response: 403');
   });
 
+  it("leaves a page of another origin (a new tab's about:blank) without the API and opens no socket", () => {
+    let sockets = 0;
+    const page = createContext({
+      // Counts the sockets the script would open.
+      WebSocket: function countingSocket() {
+        sockets++;
+      },
+      location: { origin: 'null' },
+    });
+    runInContext(bridge.clientScript, page);
+    expect('clockface' in page).toBe(false);
+    expect(sockets).toBe(0);
+  });
+
   it('gives a page the same window.clockface API through the injected client script', async () => {
     // The page's realm, with ws's browser-compatible WebSocket as its WebSocket.
-    const page = createContext({ WebSocket });
+    const page = createContext({ WebSocket, location: { origin: new URL(bridge.url).origin } });
     runInContext(bridge.clientScript, page);
     const api = (page as { clockface: ClockfaceApi }).clockface;
     expect(Object.isFrozen(api)).toBe(true);

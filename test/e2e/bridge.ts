@@ -78,7 +78,10 @@ export interface TestBridge {
   readonly url: string;
   /** The WebSocket the page's `window.clockface` talks to. */
   readonly socketUrl: string;
-  /** For page.addInitScript({ content }): defines `window.clockface` before the app's scripts run. */
+  /**
+   * For page.addInitScript({ content }): defines `window.clockface` before the app's scripts run,
+   * in the bridge's own pages only (an init script also runs in a new page's about:blank).
+   */
   readonly clientScript: string;
   close(): Promise<void>;
 }
@@ -139,7 +142,7 @@ export async function startBridge(options: {
   return {
     url: `${origin}/`,
     socketUrl,
-    clientScript: bridgeClientScript(socketUrl),
+    clientScript: bridgeClientScript(origin, socketUrl),
     close: async () => {
       stopPushes();
       for (const client of sockets.clients) client.terminate();
@@ -205,10 +208,18 @@ type BrowserSocketConstructor = new (url: string) => BrowserSocket;
 /**
  * Runs in the page (serialised with toString, so it uses nothing from outside itself): defines
  * `globalThis[apiKey]` as a ClockfaceApi over the bridge's WebSocket. Calls made before the socket
- * opens wait for it.
+ * opens wait for it. Any page not served by the bridge (about:blank, whose origin is "null") is
+ * left alone: the bridge would refuse its socket, and the browser would log that as an error.
  */
-export function installBridgeClient(url: string, apiKey: string, pushChannels: readonly string[]): void {
-  const SocketClass = (globalThis as unknown as { WebSocket: BrowserSocketConstructor }).WebSocket;
+export function installBridgeClient(
+  pageOrigin: string,
+  url: string,
+  apiKey: string,
+  pushChannels: readonly string[],
+): void {
+  const page = globalThis as unknown as { WebSocket: BrowserSocketConstructor; location?: { origin: string } };
+  if (page.location?.origin !== pageOrigin) return;
+  const SocketClass = page.WebSocket;
   const socket = new SocketClass(url);
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
@@ -264,8 +275,8 @@ export function installBridgeClient(url: string, apiKey: string, pushChannels: r
   Object.defineProperty(globalThis, apiKey, { value: Object.freeze(api), enumerable: true });
 }
 
-/** The client as a script for page.addInitScript({ content }), bound to one bridge. */
-export function bridgeClientScript(socketUrl: string): string {
-  const args = [socketUrl, API_KEY, PUSH_CHANNELS].map((value) => JSON.stringify(value)).join(', ');
+/** The client as a script for page.addInitScript({ content }), bound to one bridge and its pages' origin. */
+export function bridgeClientScript(pageOrigin: string, socketUrl: string): string {
+  const args = [pageOrigin, socketUrl, API_KEY, PUSH_CHANNELS].map((value) => JSON.stringify(value)).join(', ');
   return `(${installBridgeClient.toString()})(${args});`;
 }

@@ -42,8 +42,11 @@ class ScriptedLiveSource implements LiveSource {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
-  /** Reports an event; a frame's preview is encoded (counted) only when the backend asks. */
-  async play(event: LiveEvent, preview: FramePreview | null = null): Promise<void> {
+  /**
+   * Reports an event; a frame's preview is encoded (counted) only when the backend asks. A promise
+   * as the preview is an encoding still under way when the next events come.
+   */
+  async play(event: LiveEvent, preview: FramePreview | Promise<FramePreview> | null = null): Promise<void> {
     if (event.type === 'status') this.lastStatus = event;
     const encode = preview
       ? async () => {
@@ -193,11 +196,13 @@ describe.skipIf(!hasSharedData)(
       expect(amy?.thumbnail?.startsWith('data:image/jpeg;base64,/9j/')).toBe(true);
     });
 
-    it('applies a calibrated threshold at once and says which settings wait for a restart', async () => {
+    it('applies a calibrated threshold at once, to 3 decimals, and says which settings wait for a restart', async () => {
       const app = await unlocked();
-      const applied = await app.invoke('calibration:apply', { threshold: 0.55 });
-      expect(applied.values.matchThreshold).toBe(0.55);
-      expect(app.engine.config.matchThreshold).toBe(0.55);
+      // A threshold as calibration reports it: a pair's distance, to the last bit.
+      const applied = await app.invoke('calibration:apply', { threshold: 0.5508663731031314 });
+      expect(applied.values.matchThreshold).toBe(0.551);
+      expect(app.engine.config.matchThreshold).toBe(0.551);
+      expect(app.settings.get().matchThreshold).toBe(0.551);
       expect(applied.restartRequired).toEqual([]);
       const changed = await app.invoke('settings:set', { detector: 'tiny', kioskFullScreen: true, cooldownMinutes: 2 });
       expect(changed.restartRequired).toEqual(['detector', 'kioskFullScreen']);
@@ -314,6 +319,50 @@ describe.skipIf(!hasSharedData)(
         'cameraSource cannot be used: /no/such/camera.mp4: is not a camera index',
       );
       expect(live.started).toEqual(['0']);
+    });
+
+    it('sends no frame of a source that has ended, not even one whose preview was still being encoded', async () => {
+      const app = await unlocked();
+      const live = new ScriptedLiveSource();
+      await app.attachLive(live);
+      const preview = {
+        jpeg: cv.imencode('.jpg', new cv.Mat(240, 320, cv.CV_8UC3, [0, 0, 0])),
+        width: 320,
+        height: 240,
+      };
+      const at = (ms: number) => new Date(clock.now + ms);
+      await live.play({ type: 'status', state: 'ok', source: 'clip.mp4', at: at(0) });
+      // The clip's last frame: its JPEG is still being encoded when the file ends.
+      let finishEncoding: (encoded: FramePreview) => void = () => undefined;
+      await live.play(
+        frameEvent(586, clock.now + 10),
+        new Promise<FramePreview>((resolve) => (finishEncoding = resolve)),
+      );
+      await live.play({ type: 'status', state: 'ended', source: 'clip.mp4', detail: 'end of file', at: at(20) });
+      finishEncoding(preview);
+      await new Promise((resolve) => setImmediate(resolve));
+      // A frame the loop finished after the end is not even encoded.
+      await live.play(frameEvent(587, clock.now + 30), preview);
+      expect(live.encoded).toBe(1);
+      expect(pushes.map((push) => push.channel)).toEqual(['live:status', 'live:status']);
+
+      // The next source: its first frame goes out at once, not waiting for the dropped one's acknowledgement.
+      await live.play({ type: 'status', state: 'ok', source: 'clip-b.mp4', at: at(40) });
+      await live.play(frameEvent(0, clock.now + 50), preview);
+      const frames = pushes.flatMap((push) => (push.channel === 'live:frame' ? [push.payload] : []));
+      expect(frames.map((frame) => [frame.sequence, frame.capturedAt - clock.now])).toEqual([[2, 50]]);
+
+      // Detached (or switched to another camera) mid-encoding: that preview is dropped too.
+      await app.invoke('live:frame-shown', { sequence: 2 });
+      await live.play(
+        frameEvent(1, clock.now + 60),
+        new Promise<FramePreview>((resolve) => (finishEncoding = resolve)),
+      );
+      await app.detachLive();
+      finishEncoding(preview);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(live.encoded).toBe(3);
+      expect(pushes.filter((push) => push.channel === 'live:frame')).toHaveLength(1);
     });
 
     it('enrols from the live camera: checks each shot at once, stores only on save', async () => {

@@ -92,6 +92,8 @@ type Handlers = { readonly [C in InvokeChannel]: (request: InvokeRequest<C>) => 
 
 /** Without an acknowledgement ('live:frame-shown') for this long, the next frame is sent anyway. */
 export const FRAME_ACK_TIMEOUT_MS = 1000;
+/** A calibrated threshold is stored to the decimals the admin screens show it with. */
+const THRESHOLD_DECIMALS = 3;
 /** Retention pruning runs at start and then this often. */
 const PRUNE_INTERVAL_MS = 6 * 60 * 60_000;
 
@@ -111,6 +113,12 @@ export class AppBackend {
   private readonly pruneTimer: NodeJS.Timeout;
   private live: { source: LiveSource; unsubscribe: () => void } | null = null;
   private frames = { sent: 0, acknowledged: 0, sentAt: 0 };
+  /**
+   * Moves on at every source status and whenever the source is attached, detached or replaced: a
+   * preview still being encoded from an earlier generation is stale (the picture it would draw
+   * has ended or been replaced) and is dropped instead of sent.
+   */
+  private liveGeneration = 0;
   /** The faces of the newest frame, in frame pixels, and how the previews are scaled from them. */
   private liveTracks = new Map<number, Box>();
   private previewScale = { x: 1, y: 1 };
@@ -183,6 +191,7 @@ export class AppBackend {
   /** Plugs in the live loop and starts it on the configured camera source. */
   async attachLive(source: LiveSource): Promise<void> {
     await this.detachLive();
+    this.liveGeneration++;
     this.live = { source, unsubscribe: source.subscribe((event, encode) => this.forwardLive(event, encode)) };
     await source.start(this.settings.get().cameraSource);
   }
@@ -191,6 +200,7 @@ export class AppBackend {
     const live = this.live;
     this.live = null;
     if (!live) return;
+    this.liveGeneration++;
     live.unsubscribe();
     await live.source.stop();
   }
@@ -228,7 +238,10 @@ export class AppBackend {
     const before = this.settings.get();
     const after = this.settings.set(patch);
     if (after.matchThreshold !== before.matchThreshold) this.engine.setMatchThreshold(after.matchThreshold);
-    if (after.cameraSource !== before.cameraSource && this.live) await this.live.source.start(after.cameraSource);
+    if (after.cameraSource !== before.cameraSource && this.live) {
+      this.liveGeneration++;
+      await this.live.source.start(after.cameraSource);
+    }
     return this.settingsResponse();
   }
 
@@ -315,8 +328,10 @@ export class AppBackend {
           currentThreshold: this.engine.config.matchThreshold,
         }),
       'calibration:apply': ({ threshold }) => {
-        store.audit.append('calibration.apply', { threshold });
-        return this.applySettings({ matchThreshold: threshold });
+        // The report's thresholds are raw pair distances (0.5708663731031314); the setting is shown and kept as 0.571.
+        const rounded = Number(threshold.toFixed(THRESHOLD_DECIMALS));
+        store.audit.append('calibration.apply', { threshold: rounded });
+        return this.applySettings({ matchThreshold: rounded });
       },
 
       'embedding-map:compute': (request) =>
@@ -335,15 +350,20 @@ export class AppBackend {
         this.collectTimings(event.index, event.timings);
         const now = this.now();
         const waiting = this.frames.acknowledged < this.frames.sent && now - this.frames.sentAt < FRAME_ACK_TIMEOUT_MS;
-        if (!encodePreview || waiting) return;
+        // A frame the loop finishes after its source ended or was lost belongs to a picture already taken down.
+        const delivering = (this.live?.source.status()?.state ?? 'ok') === 'ok';
+        if (!encodePreview || waiting || !delivering) return;
         // Counted as sent at once, so the frames that arrive while this one is encoded are dropped.
         this.frames = { ...this.frames, sent: this.frames.sent + 1, sentAt: now };
         const sequence = this.frames.sent;
+        const generation = this.liveGeneration;
         encodePreview().then(
-          (preview) => this.sendFrame(event, sequence, preview),
+          (preview) => {
+            if (generation === this.liveGeneration) this.sendFrame(event, sequence, preview);
+            else this.frameNotShown(sequence);
+          },
           (error: unknown) => {
-            // Nothing will acknowledge this frame: let the next one through.
-            this.frames = { ...this.frames, acknowledged: Math.max(this.frames.acknowledged, sequence) };
+            this.frameNotShown(sequence);
             this.warn(`live preview: ${(error as Error).message}`);
           },
         );
@@ -377,6 +397,7 @@ export class AppBackend {
         this.emit({ channel: 'live:attendance', payload: kioskAttendance(event, this.engine.store) });
         return;
       case 'status':
+        this.liveGeneration++;
         if (event.state !== 'ok') this.liveTracks.clear();
         this.emit({
           channel: 'live:status',
@@ -406,6 +427,11 @@ export class AppBackend {
         this.warn(`live loop: ${event.message}`);
         return;
     }
+  }
+
+  /** Nothing will acknowledge a frame that was not sent: let the next one through at once. */
+  private frameNotShown(sequence: number): void {
+    this.frames = { ...this.frames, acknowledged: Math.max(this.frames.acknowledged, sequence) };
   }
 
   private sendFrame(event: FrameEvent, sequence: number, preview: FramePreview): void {

@@ -115,6 +115,11 @@ describe('admin PIN', () => {
     await act(async () => vi.advanceTimersByTime(20_000));
     expect(screen.queryByTestId('lockout-countdown')).toBeNull();
     expect((screen.getByTestId('pin-input') as HTMLInputElement).disabled).toBe(false);
+    // The refusal that started the lockout is not put back: the pad says it takes PINs again.
+    const message = screen.getByTestId('pin-message');
+    expect(message.textContent).toBe('You can try again.');
+    expect([message.getAttribute('role'), message.dataset.tone]).toEqual(['status', 'notice']);
+    expect(screen.getByTestId('pin-message-slot').contains(message)).toBe(true);
   });
 
   it('locks and returns to the kiosk with the lock button', async () => {

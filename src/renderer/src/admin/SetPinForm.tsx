@@ -1,12 +1,13 @@
 import { useState } from 'react';
+import { PinMessage, PinMessageSlot } from './PinMessage';
 import { PinPad } from './PinPad';
-import { useAdminSession } from './adminSessionStore';
+import { useAdminSession, type PinNote } from './adminSessionStore';
 
 const PIN_RULE = /^\d{4,12}$/;
 
 /** First run: choose the admin PIN, then type it again to confirm it. */
 export function SetPinForm() {
-  const attemptMessage = useAdminSession((state) => state.attemptMessage);
+  const pinMessage = useAdminSession((state) => state.pinMessage);
   const checking = useAdminSession((state) => state.checking);
   const setAdminPin = useAdminSession((state) => state.setPin);
   const [chosen, setChosen] = useState<string | null>(null);
@@ -34,7 +35,7 @@ export function SetPinForm() {
     setPin('');
   };
 
-  const message = problem ?? attemptMessage;
+  const note: PinNote | null = problem === null ? pinMessage : { text: problem, tone: 'error' };
   return (
     <div className="stack" data-testid="set-pin-form">
       <p className="muted">No admin PIN is set yet. Choose one of 4 to 12 digits to protect the admin screens.</p>
@@ -47,11 +48,7 @@ export function SetPinForm() {
         disabled={checking}
         onSubmit={submit}
       />
-      {message && (
-        <p className="error" role="alert" data-testid="pin-message">
-          {message}
-        </p>
-      )}
+      <PinMessageSlot>{note && <PinMessage note={note} />}</PinMessageSlot>
     </div>
   );
 }

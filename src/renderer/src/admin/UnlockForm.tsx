@@ -1,14 +1,15 @@
 import { useState } from 'react';
 import { LockoutCountdown } from './LockoutCountdown';
+import { PinMessage, PinMessageSlot } from './PinMessage';
 import { PinPad } from './PinPad';
 import { useAdminSession } from './adminSessionStore';
 
 /** The PIN pad that unlocks the admin screens; during a lockout it waits out the countdown. */
 export function UnlockForm({ lockedUntil }: { readonly lockedUntil: number | null }) {
-  const attemptMessage = useAdminSession((state) => state.attemptMessage);
+  const pinMessage = useAdminSession((state) => state.pinMessage);
   const checking = useAdminSession((state) => state.checking);
   const unlock = useAdminSession((state) => state.unlock);
-  const refresh = useAdminSession((state) => state.refresh);
+  const lockoutOver = useAdminSession((state) => state.lockoutOver);
   const [pin, setPin] = useState('');
 
   const lockedOut = lockedUntil !== null;
@@ -25,15 +26,13 @@ export function UnlockForm({ lockedUntil }: { readonly lockedUntil: number | nul
           setPin('');
         }}
       />
-      {lockedOut ? (
-        <LockoutCountdown until={lockedUntil} onOver={refresh} />
-      ) : (
-        attemptMessage && (
-          <p className="error" role="alert" data-testid="pin-message">
-            {attemptMessage}
-          </p>
-        )
-      )}
+      <PinMessageSlot>
+        {lockedOut ? (
+          <LockoutCountdown until={lockedUntil} onOver={lockoutOver} />
+        ) : (
+          pinMessage && <PinMessage note={pinMessage} />
+        )}
+      </PinMessageSlot>
     </div>
   );
 }

@@ -3,14 +3,22 @@ import type { AdminAttemptResponse, AdminState } from '../../../shared/ipc';
 import { errorMessage, invoke, onAdminLocked } from '../api/clockface';
 import { sentence } from '../common/format';
 
+/** What the PIN pad says under its keys. */
+export interface PinNote {
+  readonly text: string;
+  readonly tone: 'error' | 'notice';
+}
+
 interface AdminSessionState {
   /** Main's answer; null until the first one arrives. */
   readonly admin: AdminState | null;
-  /** Why the last PIN attempt (set or unlock) was refused, as a sentence; null after a success. */
-  readonly attemptMessage: string | null;
+  /** Why the last PIN attempt (set or unlock) was refused, or that a lockout is over; null after a success. */
+  readonly pinMessage: PinNote | null;
   /** A PIN attempt is being checked (scrypt takes a moment on purpose). */
   readonly checking: boolean;
   refresh(): Promise<void>;
+  /** The lockout countdown has run out: re-reads the state and, when main takes PINs again, says so. */
+  lockoutOver(): Promise<void>;
   setPin(pin: string): Promise<void>;
   unlock(pin: string): Promise<void>;
   lock(): Promise<void>;
@@ -18,15 +26,17 @@ interface AdminSessionState {
   changePin(currentPin: string, newPin: string): Promise<string | null>;
 }
 
-export const useAdminSession = create<AdminSessionState>((set) => {
+const refused = (text: string): PinNote => ({ text, tone: 'error' });
+
+export const useAdminSession = create<AdminSessionState>((set, get) => {
   /** Runs one PIN attempt; a refusal is shown, a thrown error (bad PIN format, …) too. */
   const attempt = async (call: () => Promise<AdminAttemptResponse>): Promise<void> => {
     set({ checking: true });
     try {
       const response = await call();
-      set({ admin: response.state, attemptMessage: response.ok ? null : sentence(response.message) });
+      set({ admin: response.state, pinMessage: response.ok ? null : refused(sentence(response.message)) });
     } catch (error) {
-      set({ attemptMessage: errorMessage(error) });
+      set({ pinMessage: refused(errorMessage(error)) });
     } finally {
       set({ checking: false });
     }
@@ -34,19 +44,24 @@ export const useAdminSession = create<AdminSessionState>((set) => {
 
   return {
     admin: null,
-    attemptMessage: null,
+    pinMessage: null,
     checking: false,
     refresh: async () => {
       try {
         set({ admin: await invoke('admin:get-state', undefined) });
       } catch (error) {
-        set({ attemptMessage: errorMessage(error) });
+        set({ pinMessage: refused(errorMessage(error)) });
       }
+    },
+    lockoutOver: async () => {
+      await get().refresh();
+      // The refusal that started the lockout ("too many wrong PINs") no longer holds.
+      if (get().admin?.lockedUntil === null) set({ pinMessage: { text: 'You can try again.', tone: 'notice' } });
     },
     setPin: (pin) => attempt(() => invoke('admin:set-pin', { pin })),
     unlock: (pin) => attempt(() => invoke('admin:unlock', { pin })),
     lock: async () => {
-      set({ admin: await invoke('admin:lock', undefined), attemptMessage: null });
+      set({ admin: await invoke('admin:lock', undefined), pinMessage: null });
     },
     changePin: async (currentPin, newPin) => {
       try {

@@ -106,9 +106,25 @@ describe('attendance panel', () => {
         .getAllByRole('option')
         .map((option) => option.textContent),
     ).toEqual(['Everyone', 'Alice', 'Bob']);
-    fireEvent.change(screen.getByLabelText('From'), { target: { value: '2025-03-06' } });
+    // Dates are written as everywhere in the app, whatever the machine's locale.
+    const from = screen.getByLabelText('From') as HTMLInputElement;
+    expect([from.type, from.value, from.placeholder]).toEqual(['text', '2025-02-27', 'YYYY-MM-DD']);
+    fireEvent.change(from, { target: { value: '03/01/2025' } });
+    await user.click(screen.getByRole('button', { name: 'Show' }));
+    expect(screen.getByRole('alert').textContent).toMatch(
+      /^From: write the date as YYYY-MM-DD, such as \d{4}-\d\d-\d\d\.$/,
+    );
+    expect(from.getAttribute('aria-invalid')).toBe('true');
+    fireEvent.change(screen.getByLabelText('To'), { target: { value: '2025-02-30' } });
+    fireEvent.change(from, { target: { value: '2025-02-01' } });
+    await user.click(screen.getByRole('button', { name: 'Show' }));
+    expect(screen.getByRole('alert').textContent).toBe('To: 2025-02-30 is not a day of the calendar.');
+    fireEvent.change(screen.getByLabelText('To'), { target: { value: '2025-03-05' } });
+
+    fireEvent.change(from, { target: { value: '2025-03-06' } });
     await user.click(screen.getByRole('button', { name: 'Show' }));
     expect(screen.getByRole('alert').textContent).toBe('The first day is after the last day.');
+    expect(from.getAttribute('aria-invalid')).toBe('false');
     expect(fake.requests('attendance:query')).toHaveLength(1);
 
     fireEvent.change(screen.getByLabelText('From'), { target: { value: '2025-03-01' } });

@@ -1,37 +1,44 @@
 import type { LocalDate } from '../../../shared/ipc';
+import { FitWidth } from '../common/FitWidth';
 
-const WIDTH = 640;
+const INITIAL_WIDTH = 640;
 const HEIGHT = 180;
 const MARGIN = { top: 16, right: 8, bottom: 24, left: 28 };
-/** At most this many day labels under the bars, so they never overlap. */
-const MAX_LABELS = 14;
+/** A week on a wide screen would otherwise draw bars a hand wide. */
+const MAX_BAR_WIDTH = 48;
+/** Day labels ("03-14") at least this far apart, so they never overlap. */
+const MIN_LABEL_SPACING = 48;
 
-interface CheckInsChartProps {
-  readonly days: readonly { readonly date: LocalDate; readonly count: number }[];
+type Days = readonly { readonly date: LocalDate; readonly count: number }[];
+
+/** Check-ins per day as bars across the panel; every bar names its day and count in its tooltip. */
+export function CheckInsChart({ days }: { readonly days: Days }) {
+  if (days.length === 0) return null;
+  return <FitWidth initialWidth={INITIAL_WIDTH}>{(width) => <Bars days={days} width={width} />}</FitWidth>;
 }
 
-/** Check-ins per day as bars; every bar names its day and count in its tooltip. */
-export function CheckInsChart({ days }: CheckInsChartProps) {
-  if (days.length === 0) return null;
+function Bars({ days, width }: { readonly days: Days; readonly width: number }) {
   const max = Math.max(1, ...days.map((day) => day.count));
-  const plotWidth = WIDTH - MARGIN.left - MARGIN.right;
+  const plotWidth = width - MARGIN.left - MARGIN.right;
   const plotHeight = HEIGHT - MARGIN.top - MARGIN.bottom;
   const slot = plotWidth / days.length;
-  const barWidth = Math.max(1, slot * 0.7);
-  const labelEvery = Math.ceil(days.length / MAX_LABELS);
+  const barWidth = Math.min(MAX_BAR_WIDTH, Math.max(1, slot * 0.7));
+  const labelEvery = Math.ceil(MIN_LABEL_SPACING / slot);
   const total = days.reduce((sum, day) => sum + day.count, 0);
 
   return (
     <svg
       className="chart"
-      viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
+      width={width}
+      height={HEIGHT}
+      viewBox={`0 0 ${width} ${HEIGHT}`}
       role="img"
       aria-label={`Check-ins per day: ${total} over ${days.length} days, at most ${max} a day`}
       data-testid="checkins-chart"
     >
       <line
         x1={MARGIN.left}
-        x2={WIDTH - MARGIN.right}
+        x2={width - MARGIN.right}
         y1={HEIGHT - MARGIN.bottom}
         y2={HEIGHT - MARGIN.bottom}
         className="chart-axis"

@@ -7,6 +7,7 @@ import { useSettings } from '../settings/settingsStore';
 import { installFakeClockface, type FakeClockface } from '../testing/fakeClockface';
 import { settingsResponse } from '../testing/fixtures';
 import { CalibrationPanel } from './CalibrationPanel';
+import { axisTicks } from './DistanceHistogram';
 import { useCalibration } from './calibrationStore';
 
 const REPORT: CalibrationReport = {
@@ -66,12 +67,35 @@ describe('calibration panel', () => {
         .getAllByTestId('threshold-mark')
         .map((mark) => mark.dataset.value),
     ).toEqual(['0.6', '0.58', '0.52']);
+    // Each label in a row of its own above the bars: none on another, none crossed by a line.
+    const labels = within(histogram)
+      .getAllByTestId('threshold-mark')
+      .map((mark) => Number(mark.querySelector('text')?.getAttribute('y')));
+    const lineTops = within(histogram)
+      .getAllByTestId('threshold-mark')
+      .map((mark) => Number(mark.querySelector('line')?.getAttribute('y1')));
+    expect(new Set(labels).size).toBe(3);
+    expect(Math.max(...labels)).toBeLessThan(Math.min(...lineTops));
+    expect(
+      within(histogram)
+        .getAllByTestId('histogram-tick')
+        .map((tick) => tick.textContent),
+    ).toEqual(['0', '0.25', '0.5', '0.75', '1', '1.25', '1.5']);
 
     await user.click(within(screen.getByTestId('calibration-far')).getByRole('button', { name: 'Use 0.520' }));
     expect(fake.requests('calibration:apply')).toEqual([{ threshold: 0.52 }]);
     expect((await screen.findByTestId('calibration-applied')).textContent).toContain('0.520');
     expect(useSettings.getState().settings?.values.matchThreshold).toBe(0.52);
     expect(screen.getByText('In use: 0.520')).toBeTruthy();
+  });
+
+  it('puts the axis ticks at round distances, as many as the width has room for', () => {
+    expect(axisTicks(0, 1.5, 1200)).toEqual([0, 0.25, 0.5, 0.75, 1, 1.25, 1.5]);
+    expect(axisTicks(0, 1.5, 2000)).toEqual([
+      0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1, 1.1, 1.2, 1.3, 1.4, 1.5,
+    ]);
+    expect(axisTicks(0.2, 1.1, 600)).toEqual([0.25, 0.5, 0.75, 1]);
+    expect(axisTicks(0, 1.5, 200)).toEqual([0, 1]);
   });
 
   it('says when no threshold meets the target and offers nothing to apply for it', async () => {

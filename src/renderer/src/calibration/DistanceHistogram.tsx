@@ -1,8 +1,15 @@
 import type { CalibrationReport } from '../../../shared/ipc';
+import { FitWidth } from '../common/FitWidth';
 
-const WIDTH = 640;
-const HEIGHT = 220;
-const MARGIN = { top: 12, right: 12, bottom: 28, left: 12 };
+const INITIAL_WIDTH = 640;
+const PLOT_HEIGHT = 180;
+const MARGIN = { right: 16, bottom: 28, left: 16 };
+/** Each threshold's label has a row of its own above the bars, so no label covers another or a line. */
+const LABEL_ROW = 16;
+/** Axis labels at least this far apart. */
+const MIN_TICK_SPACING = 100;
+/** Tick steps in distance units, finest first: each tick is a round number. */
+const TICK_STEPS = [0.05, 0.1, 0.25, 0.5, 1];
 
 export interface ThresholdMark {
   readonly label: string;
@@ -15,16 +22,35 @@ interface DistanceHistogramProps {
   readonly marks: readonly ThresholdMark[];
 }
 
+/** Round values from `first` to `last`, as many as fit `width` pixels at MIN_TICK_SPACING. */
+export function axisTicks(first: number, last: number, width: number): number[] {
+  const fitting = Math.max(1, Math.floor(width / MIN_TICK_SPACING));
+  const step = TICK_STEPS.find((candidate) => (last - first) / candidate <= fitting) ?? (last - first) / fitting;
+  const ticks: number[] = [];
+  // Counted in steps, not summed, so 0.1 + 0.2 never shows as 0.30000000000000004.
+  for (let index = Math.ceil(first / step - 1e-9); index * step <= last + 1e-9; index++) {
+    ticks.push(Number((index * step).toFixed(6)));
+  }
+  return ticks;
+}
+
 /**
- * Genuine and impostor distances over the same bins. Each is drawn as its share of its own pairs:
- * impostor pairs outnumber genuine ones many times, and raw counts would flatten the genuine bars.
+ * Genuine and impostor distances over the same bins, as wide as the panel. Each is drawn as its
+ * share of its own pairs: impostor pairs outnumber genuine ones many times, and raw counts would
+ * flatten the genuine bars.
  */
-export function DistanceHistogram({ histogram, marks }: DistanceHistogramProps) {
+export function DistanceHistogram(props: DistanceHistogramProps) {
+  return <FitWidth initialWidth={INITIAL_WIDTH}>{(width) => <Histogram {...props} width={width} />}</FitWidth>;
+}
+
+function Histogram({ histogram, marks, width }: DistanceHistogramProps & { readonly width: number }) {
   const { edges, genuine, impostor } = histogram;
   const first = edges[0] ?? 0;
   const last = edges[edges.length - 1] ?? 1;
-  const plotWidth = WIDTH - MARGIN.left - MARGIN.right;
-  const plotHeight = HEIGHT - MARGIN.top - MARGIN.bottom;
+  const plotTop = marks.length * LABEL_ROW + 4;
+  const plotBottom = plotTop + PLOT_HEIGHT;
+  const height = plotBottom + MARGIN.bottom;
+  const plotWidth = width - MARGIN.left - MARGIN.right;
   /** Distances beyond the bins (a threshold can be up to 2) sit at the plot's edge. */
   const x = (distance: number) =>
     MARGIN.left + Math.min(1, Math.max(0, (distance - first) / (last - first))) * plotWidth;
@@ -37,12 +63,13 @@ export function DistanceHistogram({ histogram, marks }: DistanceHistogramProps) 
     { name: 'impostor', shares: shares(impostor) },
   ] as const;
   const top = Math.max(0.01, ...series.flatMap((item) => item.shares));
-  const ticks = [0, 0.25, 0.5, 0.75, 1].map((fraction) => first + fraction * (last - first));
 
   return (
     <svg
       className="chart histogram"
-      viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
+      width={width}
+      height={height}
+      viewBox={`0 0 ${width} ${height}`}
       role="img"
       aria-label="Distances of same-person pairs (genuine) and different-person pairs (impostor)"
       data-testid="calibration-histogram"
@@ -52,14 +79,14 @@ export function DistanceHistogram({ histogram, marks }: DistanceHistogramProps) 
           {item.shares.map((share, bin) => {
             const left = x(edges[bin] ?? first);
             const right = x(edges[bin + 1] ?? last);
-            const height = (share / top) * plotHeight;
+            const barHeight = (share / top) * PLOT_HEIGHT;
             return (
               <rect
                 key={bin}
                 x={left}
-                y={HEIGHT - MARGIN.bottom - height}
+                y={plotBottom - barHeight}
                 width={Math.max(0, right - left - 0.5)}
-                height={height}
+                height={barHeight}
                 data-testid={`histogram-${item.name}`}
               >
                 <title>{`${item.name} ${(edges[bin] ?? 0).toFixed(2)}–${(edges[bin + 1] ?? 0).toFixed(2)}: ${(share * 100).toFixed(1)}%`}</title>
@@ -68,31 +95,30 @@ export function DistanceHistogram({ histogram, marks }: DistanceHistogramProps) 
           })}
         </g>
       ))}
-      <line
-        className="chart-axis"
-        x1={MARGIN.left}
-        x2={WIDTH - MARGIN.right}
-        y1={HEIGHT - MARGIN.bottom}
-        y2={HEIGHT - MARGIN.bottom}
-      />
-      {ticks.map((tick) => (
-        <text key={tick} x={x(tick)} y={HEIGHT - 8} textAnchor="middle">
-          {tick.toFixed(2)}
+      <line className="chart-axis" x1={MARGIN.left} x2={width - MARGIN.right} y1={plotBottom} y2={plotBottom} />
+      {axisTicks(first, last, plotWidth).map((tick) => (
+        <text key={tick} x={x(tick)} y={height - 8} textAnchor="middle" data-testid="histogram-tick">
+          {tick}
         </text>
       ))}
-      {marks.map((mark, index) => (
-        <g
-          key={mark.label}
-          className={`threshold-mark ${mark.className}`}
-          data-testid="threshold-mark"
-          data-value={mark.value}
-        >
-          <line x1={x(mark.value)} x2={x(mark.value)} y1={MARGIN.top} y2={HEIGHT - MARGIN.bottom} />
-          <text x={x(mark.value) + 4} y={MARGIN.top + 12 + index * 14}>
-            {mark.label} {mark.value.toFixed(3)}
-          </text>
-        </g>
-      ))}
+      {marks.map((mark, index) => {
+        const at = x(mark.value);
+        // Labels read away from the middle, so one near an edge stays inside the chart.
+        const leftHalf = at < MARGIN.left + plotWidth / 2;
+        return (
+          <g
+            key={mark.label}
+            className={`threshold-mark ${mark.className}`}
+            data-testid="threshold-mark"
+            data-value={mark.value}
+          >
+            <line x1={at} x2={at} y1={plotTop} y2={plotBottom} />
+            <text x={leftHalf ? at + 4 : at - 4} y={(index + 1) * LABEL_ROW} textAnchor={leftHalf ? 'start' : 'end'}>
+              {mark.label} {mark.value.toFixed(3)}
+            </text>
+          </g>
+        );
+      })}
     </svg>
   );
 }

@@ -28,6 +28,17 @@ export function localDate(at: EpochMs | Date): LocalDate {
   return `${date.getFullYear()}-${twoDigits(date.getMonth() + 1)}-${twoDigits(date.getDate())}`;
 }
 
+/** How a date is written everywhere in the app (and taken by main): "YYYY-MM-DD". */
+export const LOCAL_DATE_FORMAT = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Whether `text` is a calendar day written "YYYY-MM-DD", as main takes dates. */
+export function isLocalDate(text: string): boolean {
+  if (!LOCAL_DATE_FORMAT.test(text)) return false;
+  const [year, month, day] = text.split('-').map(Number) as [number, number, number];
+  // Date rolls an impossible day over (2025-02-30 becomes March 2nd): such a date does not come back the same.
+  return localDate(new Date(year, month - 1, day)) === text;
+}
+
 /** The local date `days` after (or before, when negative) `date`. */
 export function addDays(date: LocalDate, days: number): LocalDate {
   const [year, month, day] = date.split('-').map(Number) as [number, number, number];

@@ -20,7 +20,14 @@ const results: ImportFileResult[] = [
     reason: 'duplicate-of-another-person',
     message: 'the face matches alice (distance 0.41)',
   },
-  { person: 'bob', file: '/data/people/bob/2.jpg', ok: false, reason: 'no-face', message: 'no face found' },
+  {
+    person: 'bob',
+    file: '/data/people/bob/2.jpg',
+    ok: false,
+    reason: 'no-face',
+    // As main words it: the path first.
+    message: '/data/people/bob/2.jpg: no face found',
+  },
 ];
 
 beforeEach(() => {
@@ -86,6 +93,7 @@ describe('photo import', () => {
         .getAllByRole('cell')
         .map((cell) => cell.textContent),
     );
+    // The file's name once, in its column; the reason without the path.
     expect(rows).toEqual([
       ['alice', '1.jpg', 'Enrolled'],
       ['bob', '1.jpg', 'The face matches alice (distance 0.41)'],

@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { act, cleanup, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { LiveStatus } from '../../../shared/ipc';
+import type { LiveFrame, LiveStatus } from '../../../shared/ipc';
 import { App } from '../App';
 import { installFakeClockface, type FakeClockface } from '../testing/fakeClockface';
 import { checkIn } from '../testing/fixtures';
@@ -12,6 +12,16 @@ const status = (state: LiveStatus['state'], detail: string | null = null): LiveS
   source: '0',
   detail,
   at: Date.now(),
+});
+
+const frame = (sequence: number, capturedAt: number): LiveFrame => ({
+  sequence,
+  capturedAt,
+  jpeg: 'data:image/jpeg;base64,',
+  width: 640,
+  height: 480,
+  faces: [],
+  timingsMs: {},
 });
 
 let fake: FakeClockface;
@@ -25,6 +35,7 @@ beforeEach(() => {
 afterEach(() => {
   cleanup();
   vi.useRealTimers();
+  vi.restoreAllMocks();
 });
 
 /** Renders the app (the kiosk is its default screen) and lets the status call answer. */
@@ -116,6 +127,36 @@ describe('kiosk screen', () => {
     expect(screen.getByTestId('status-banner').textContent).toBe('The video has ended');
     act(() => fake.push('live:status', status('ok')));
     expect(screen.queryByTestId('status-banner')).toBeNull();
+  });
+
+  it('ignores a frame made before the latest status, or while the source is not delivering, but acknowledges it', async () => {
+    fake.handle('live:frame-shown', () => null);
+    // jsdom has no 2D canvas (it logs "not implemented"); what is drawn is the e2e suite's to check.
+    vi.spyOn(HTMLCanvasElement.prototype, 'getContext').mockReturnValue(null);
+    await renderKiosk();
+    const at = Date.now();
+    act(() => fake.push('live:status', { ...status('ok'), at }));
+    act(() => fake.push('live:frame', frame(1, at + 10)));
+    expect(useLiveStore.getState().frame?.sequence).toBe(1);
+
+    // The clip ends; its last preview, encoded before the end, arrives after the status.
+    act(() => fake.push('live:status', { ...status('ended', 'end of file'), at: at + 20 }));
+    expect(useLiveStore.getState().frame).toBeNull();
+    act(() => fake.push('live:frame', frame(2, at + 15)));
+    act(() => fake.push('live:frame', frame(3, at + 25)));
+    expect(useLiveStore.getState().frame).toBeNull();
+
+    // The next source delivers: a late frame of the previous one is still not shown, its own are.
+    act(() => fake.push('live:status', { ...status('ok'), at: at + 40 }));
+    act(() => fake.push('live:frame', frame(4, at + 30)));
+    expect(useLiveStore.getState().frame).toBeNull();
+    act(() => fake.push('live:frame', frame(5, at + 50)));
+    expect(useLiveStore.getState().frame?.sequence).toBe(5);
+    await act(async () => {});
+    // Main sends the next frame once this one is handled, drawn or not.
+    expect(fake.requests('live:frame-shown').map((request) => request.sequence)).toEqual(
+      expect.arrayContaining([2, 3, 4]),
+    );
   });
 
   it('keeps the status of a push that arrives before the live:get-status answer', async () => {

@@ -22,8 +22,12 @@ export function LivePreview({ label }: { readonly label: string }) {
     if (initial) drawer.offer(initial);
     const unsubscribe = useLiveStore.subscribe((state, previous) => {
       if (state.frame === previous.frame) return;
-      if (state.frame) drawer.offer(state.frame);
-      else clearFrame(canvas);
+      if (state.frame) {
+        drawer.offer(state.frame);
+      } else {
+        drawer.discard();
+        clearFrame(canvas);
+      }
     });
     return () => {
       unsubscribe();

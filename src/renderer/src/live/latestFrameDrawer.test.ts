@@ -66,6 +66,25 @@ describe('LatestFrameDrawer', () => {
     expect(handled).toEqual([7, 8]);
   });
 
+  it('draws neither the frame being decoded nor the one waiting once discarded, and goes on with the next', async () => {
+    const { drawer, pending, drawn, handled } = setup();
+
+    drawer.offer(frame(1));
+    drawer.offer(frame(2));
+    // The picture is taken down (the video ended) while frame 1 decodes.
+    drawer.discard();
+    pending[0]?.finish();
+    await settle();
+    drawer.offer(frame(3));
+    pending[1]?.finish();
+    await settle();
+
+    expect(drawn).toEqual([3]);
+    // Frame 1 was handled, so main sends again; frame 2 was never decoded.
+    expect(handled).toEqual([1, 3]);
+    expect(pending.map((p) => p.jpeg)).toEqual(['data:image/jpeg;base64,frame1', 'data:image/jpeg;base64,frame3']);
+  });
+
   it('draws and acknowledges nothing once stopped', async () => {
     const { drawer, pending, drawn, handled } = setup();
 

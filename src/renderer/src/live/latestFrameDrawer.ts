@@ -12,6 +12,8 @@ export class LatestFrameDrawer {
   private busy = false;
   private waiting: LiveFrame | null = null;
   private stopped = false;
+  /** Moves on at each discard(): a frame decoded for an earlier one is not drawn. */
+  private generation = 0;
 
   constructor(
     private readonly decode: DecodeJpeg,
@@ -28,6 +30,15 @@ export class LatestFrameDrawer {
     void this.drawFrom(frame);
   }
 
+  /**
+   * Forgets the frame waiting and the one being decoded (they are still acknowledged): the
+   * picture was taken down, and a decode finishing later must not draw it again.
+   */
+  discard(): void {
+    this.generation++;
+    this.waiting = null;
+  }
+
   stop(): void {
     this.stopped = true;
     this.waiting = null;
@@ -38,9 +49,10 @@ export class LatestFrameDrawer {
     let frame: LiveFrame | null = first;
     while (frame && !this.stopped) {
       this.waiting = null;
+      const generation = this.generation;
       try {
         const image = await this.decode(frame.jpeg);
-        if (!this.stopped) this.draw(frame, image);
+        if (!this.stopped && generation === this.generation) this.draw(frame, image);
       } catch {
         // A JPEG that does not decode is skipped; the next frame replaces it.
       }

@@ -53,7 +53,14 @@ export function connectLive(): () => void {
   };
 
   const unsubscribers = [
-    subscribe('live:frame', (frame) => set({ frame })),
+    subscribe('live:frame', (frame) => {
+      if (isStale(frame, useLiveStore.getState().status)) {
+        // Not drawn, but handled: main waits for this before it sends the next frame.
+        acknowledgeFrame(frame.sequence);
+        return;
+      }
+      set({ frame });
+    }),
     subscribe('live:status', (status) => set(status.state === 'ok' ? { status } : { status, frame: null })),
     subscribe('live:attendance', (event) => {
       clearGreetingTimers();
@@ -94,6 +101,16 @@ export function connectLive(): () => void {
     clearGreetingTimers();
     clearTimeout(hintTimer);
   };
+}
+
+/**
+ * A frame is only shown while the source delivers, and only when it was made after the status
+ * said so: one that arrives after the source ended or was lost (or from the source before a
+ * switch) would put back a picture the status just took down.
+ */
+function isStale(frame: LiveFrame, status: LiveStatus | null): boolean {
+  if (status === null) return false;
+  return status.state !== 'ok' || frame.capturedAt < status.at;
 }
 
 /** Tells main the frame is on screen, so it sends the next one (see 'live:frame-shown'). */

@@ -72,8 +72,16 @@ export function SettingInput({
       );
       break;
     case 'time':
+      // Text, not type="time": the picker shows the machine's 12-hour format, the app shows 24-hour times.
       control = (
-        <input {...common} type="time" value={String(value)} onChange={(event) => update(event.target.value)} />
+        <input
+          {...common}
+          placeholder="HH:MM"
+          maxLength={5}
+          spellCheck={false}
+          value={String(value)}
+          onChange={(event) => update(event.target.value)}
+        />
       );
       break;
     case 'number':

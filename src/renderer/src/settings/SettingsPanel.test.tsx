@@ -72,6 +72,35 @@ describe('settings panel', () => {
     expect((screen.getByLabelText('Match threshold') as HTMLInputElement).value).toBe('0.5');
   });
 
+  it('shows a calibrated threshold to 3 decimals, and stores it again only when it is edited', async () => {
+    stored = settingsResponse({ matchThreshold: 0.5708663731031314 });
+    fake.handle('settings:set', (patch) => {
+      stored = { ...stored, values: { ...stored.values, ...patch } as AppSettings };
+      return stored;
+    });
+    const user = userEvent.setup();
+    render(<SettingsPanel />);
+    const threshold = (await screen.findByLabelText('Match threshold')) as HTMLInputElement;
+    expect(threshold.value).toBe('0.571');
+    expect(threshold.step).toBe('0.001');
+    // Times in 24-hour form, as everywhere else in the app.
+    expect((screen.getByLabelText('Attendance day starts at') as HTMLInputElement).value).toBe('04:00');
+
+    await user.clear(screen.getByLabelText('Cooldown (minutes)'));
+    await user.type(screen.getByLabelText('Cooldown (minutes)'), '2');
+    await user.click(screen.getByRole('button', { name: 'Save settings' }));
+    await screen.findByTestId('settings-saved');
+    expect(fake.requests('settings:set')).toEqual([{ cooldownMinutes: 2 }]);
+    expect(stored.values.matchThreshold).toBe(0.5708663731031314);
+
+    // The saved settings re-render the form: the field is a new element.
+    await user.clear(screen.getByLabelText('Match threshold'));
+    await user.type(screen.getByLabelText('Match threshold'), '0.57');
+    await user.click(screen.getByRole('button', { name: 'Save settings' }));
+    await screen.findByTestId('settings-saved');
+    expect(fake.requests('settings:set').at(-1)).toEqual({ matchThreshold: 0.57 });
+  });
+
   it('refuses an empty number field itself, and shows a refusal that names no setting above the buttons', async () => {
     fake.handle('settings:set', () => {
       throw new Error('the settings could not be stored: the database is read-only');

@@ -2,7 +2,8 @@ import type { AppSettings, SettingKey } from '../../../shared/ipc';
 
 type FieldKind =
   | { readonly type: 'camera' }
-  | { readonly type: 'number'; readonly step: number }
+  /** Shown to `decimals` places: a threshold stored as 0.5708663731031314 reads 0.571. */
+  | { readonly type: 'number'; readonly step: number; readonly decimals: number }
   | { readonly type: 'time' }
   | { readonly type: 'checkbox' }
   | { readonly type: 'select'; readonly options: readonly { readonly value: string; readonly label: string }[] };
@@ -36,12 +37,12 @@ export const SETTING_FIELDS: { readonly [K in SettingKey]: SettingField } = {
   matchThreshold: {
     label: 'Match threshold',
     hint: 'A face at or below this distance is the matched person; lower is stricter (above 0, at most 2).',
-    kind: { type: 'number', step: 0.01 },
+    kind: { type: 'number', step: 0.001, decimals: 3 },
   },
   cooldownMinutes: {
     label: 'Cooldown (minutes)',
     hint: 'After a check-in or check-out, recognitions within this time record nothing (0 to 1440).',
-    kind: { type: 'number', step: 1 },
+    kind: { type: 'number', step: 1, decimals: 0 },
   },
   attendanceMode: {
     label: 'Attendance mode',
@@ -62,7 +63,7 @@ export const SETTING_FIELDS: { readonly [K in SettingKey]: SettingField } = {
   retentionDays: {
     label: 'Keep attendance for (days)',
     hint: 'Older events are deleted every day; 0 keeps everything.',
-    kind: { type: 'number', step: 1 },
+    kind: { type: 'number', step: 1, decimals: 0 },
   },
   kioskFullScreen: {
     label: 'Full-screen kiosk',
@@ -72,7 +73,7 @@ export const SETTING_FIELDS: { readonly [K in SettingKey]: SettingField } = {
   adminIdleMinutes: {
     label: 'Lock the admin screens after (idle minutes)',
     hint: '1 to 240.',
-    kind: { type: 'number', step: 1 },
+    kind: { type: 'number', step: 1, decimals: 0 },
   },
 };
 
@@ -89,22 +90,33 @@ export type SettingsDraft = { [K in SettingKey]: AppSettings[K] extends number ?
 export function toDraft(values: AppSettings): SettingsDraft {
   return {
     ...values,
-    matchThreshold: String(values.matchThreshold),
-    cooldownMinutes: String(values.cooldownMinutes),
-    retentionDays: String(values.retentionDays),
-    adminIdleMinutes: String(values.adminIdleMinutes),
+    matchThreshold: shownNumber('matchThreshold', values.matchThreshold),
+    cooldownMinutes: shownNumber('cooldownMinutes', values.cooldownMinutes),
+    retentionDays: shownNumber('retentionDays', values.retentionDays),
+    adminIdleMinutes: shownNumber('adminIdleMinutes', values.adminIdleMinutes),
   };
+}
+
+/** A number as its field shows it: rounded to the field's decimals, without trailing zeros ("0.6", "0.571", "5"). */
+function shownNumber(key: SettingKey, value: number): string {
+  const kind = SETTING_FIELDS[key].kind;
+  return kind.type === 'number' ? String(Number(value.toFixed(kind.decimals))) : String(value);
 }
 
 export type DraftResult =
   | { readonly ok: true; readonly patch: Partial<AppSettings> }
   | { readonly ok: false; readonly key: SettingKey; readonly message: string };
 
-/** The settings the draft changes; a number field that is not a number is refused here. */
+/**
+ * The settings the draft changes; a number field that is not a number is refused here. A field
+ * left as shown is not a change, so a value shown rounded is stored again only when edited.
+ */
 export function changedSettings(draft: SettingsDraft, values: AppSettings): DraftResult {
+  const shown = toDraft(values);
   const patch: Record<string, unknown> = {};
   for (const key of SETTING_KEYS) {
     const edited = draft[key];
+    if (edited === shown[key]) continue;
     const value = typeof values[key] === 'number' ? Number(edited) : edited;
     if (typeof values[key] === 'number' && (String(edited).trim() === '' || !Number.isFinite(value))) {
       return { ok: false, key, message: `${SETTING_FIELDS[key].label}: enter a number.` };
