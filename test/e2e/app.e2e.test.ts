@@ -1,16 +1,29 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { AttendanceEventRow, LiveAttendance, PushEvent } from '../../src/shared/ipc.js';
-import { modelsDir } from '../../src/main/cli/cliTestSupport.js';
 import cv from '../../src/main/engine/cv.js';
 import { parseSource, VideoSource } from '../../src/main/engine/live/videoSource.js';
-import { AppBackend } from '../../src/main/services/appBackend.js';
 import { LiveLoopSource } from '../../src/main/services/liveLoopSource.js';
-import { hasSharedData, sharedDataSkipReason, sharedPath } from '../support/sharedData.js';
-import { DEFAULT_RENDERER_DIR, scriptedDialogs, startBridge, type DialogAnswers, type TestBridge } from './bridge.js';
+import { sharedPath } from '../support/sharedData.js';
+import {
+  appearsBeforeEnd,
+  clockTime,
+  e2eSkipReason,
+  expectShown,
+  imageSizes,
+  nextLiveEnd,
+  openTab,
+  PANEL_ALERT,
+  partOfDay,
+  PIN,
+  screenshot,
+  setPinThroughUi,
+  tableCells,
+  useApp,
+  useBrowser,
+} from './e2eSupport.js';
 
 /**
  * The app end to end in real Chromium: the built renderer, driven like a person would, talking
@@ -21,93 +34,9 @@ import { DEFAULT_RENDERER_DIR, scriptedDialogs, startBridge, type DialogAnswers,
  * a state the app reaches whether the flow succeeds or not, so a failure is an assertion, not a hang.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
-const rendererIndex = join(DEFAULT_RENDERER_DIR, 'index.html');
-const artifactsDir = join(import.meta.dirname, 'artifacts');
-const PIN = '2468';
-
-const skipReason = !existsSync(CHROMIUM)
-  ? `no Chromium at ${CHROMIUM} (apt-get install chromium)`
-  : !existsSync(rendererIndex)
-    ? `the built renderer ${rendererIndex} is missing (npx electron-vite build)`
-    : !hasSharedData
-      ? sharedDataSkipReason
-      : null;
-
 const bbtPeople = ['amy', 'bernadette', 'howard', 'leonard', 'penny', 'raj', 'sheldon', 'stuart'];
 /** Templates per person after importing bbt/people: 3 photos are refused (see people.test.ts). */
 const bbtTemplates = [5, 5, 5, 4, 5, 5, 5, 3];
-
-interface OpenApp {
-  readonly dir: string;
-  readonly backend: AppBackend;
-  readonly answers: DialogAnswers;
-  readonly page: Page;
-  /** What the page reported as errors (uncaught exceptions, console errors). */
-  readonly pageErrors: readonly string[];
-  /** Moves the backend's clock and the page's (Playwright's fake clock) forward together. */
-  advanceClocks(ms: number): Promise<void>;
-}
-
-/**
- * A fresh database, backend, bridge and page for one describe block. With `fakeClock`, the page
- * runs on Playwright's clock, so a lockout can be waited out without waiting.
- */
-function useApp(browser: () => Browser, options: { readonly fakeClock?: boolean } = {}): () => OpenApp {
-  let dir: string | undefined;
-  let backend: AppBackend | undefined;
-  let bridge: TestBridge | undefined;
-  let context: BrowserContext | undefined;
-  let app: OpenApp | undefined;
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'clockface-e2e-'));
-    let skewMs = 0;
-    const { dialogs, answers } = scriptedDialogs();
-    backend = await AppBackend.open({
-      modelsDir,
-      dbPath: join(dir, 'clockface.db'),
-      version: 'e2e',
-      dialogs,
-      now: () => Date.now() + skewMs,
-    });
-    bridge = await startBridge({ backend });
-    context = await browser().newContext({ viewport: { width: 1280, height: 800 } });
-    if (options.fakeClock) await context.clock.install();
-    await context.addInitScript({ content: bridge.clientScript });
-    const page = await context.newPage();
-    page.setDefaultTimeout(0);
-    const pageErrors: string[] = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (message) => {
-      // Chromium asks for a favicon the renderer does not have; that 404 is not the app's.
-      if (message.type() === 'error' && !message.location().url.endsWith('/favicon.ico')) {
-        pageErrors.push(message.text());
-      }
-    });
-    await page.goto(bridge.url);
-    app = {
-      dir,
-      backend,
-      answers,
-      page,
-      pageErrors,
-      advanceClocks: async (ms) => {
-        skewMs += ms;
-        await page.clock.fastForward(ms);
-      },
-    };
-  });
-  afterAll(async () => {
-    await context?.close();
-    await bridge?.close();
-    await backend?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
-  return () => {
-    if (!app) throw new Error('the app is opened in beforeAll');
-    return app;
-  };
-}
 
 /** Writes the first frame of a clip as a JPEG: the still person A is enrolled from (as liveLoop.test.ts does). */
 async function writeFirstFrame(clip: string, path: string): Promise<string> {
@@ -121,30 +50,6 @@ async function writeFirstFrame(clip: string, path: string): Promise<string> {
   } finally {
     await source.close();
   }
-}
-
-/** "08:59", as the kiosk and the CSV show a time. */
-function clockTime(at: number): string {
-  const date = new Date(at);
-  return `${String(date.getHours()).padStart(2, '0')}:${String(date.getMinutes()).padStart(2, '0')}`;
-}
-
-/** Saves the page as test/e2e/artifacts/<name>.png (CSS transitions finished, so fades are at their end). */
-async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(artifactsDir, `${name}.png`), fullPage: true, animations: 'disabled' });
-}
-
-/** An error the admin panel shows: what a step that went wrong ends on. */
-const PANEL_ALERT = '.admin-panel [role="alert"]';
-
-/**
- * Waits for `wanted` or for `failure` (what the app shows when the step went wrong), then asserts
- * it was `wanted`: without timeouts (see above), this is what keeps a failed step from hanging.
- */
-async function expectShown(page: Page, wanted: string, failure: string | Locator): Promise<void> {
-  const failed = typeof failure === 'string' ? page.locator(failure) : failure;
-  await page.locator(wanted).or(failed).first().waitFor();
-  expect(await failed.allInnerTexts(), `shown instead of ${wanted}`).toEqual([]);
 }
 
 /** Waits for the answer to the next PIN try: the message, once its text is not `before`. */
@@ -205,75 +110,13 @@ interface PageGlobals {
   progressSeen?: number[];
 }
 
-/** Resolves at the next 'ended' status the live source reports: the clip's end, or a source it cannot open. */
-function nextLiveEnd(backend: AppBackend): Promise<void> {
-  return new Promise((resolve) => {
-    const stop = backend.onPush((event) => {
-      if (event.channel === 'live:status' && event.payload.state === 'ended') {
-        stop();
-        resolve();
-      }
-    });
-  });
-}
-
-/** True when `locator` appears before the live source ends; a kiosk that never reacts fails instead of hanging. */
-function appearsBeforeEnd(locator: Locator, ended: Promise<void>): Promise<boolean> {
-  const appeared = locator.waitFor().then(
-    () => true,
-    () => false,
-  );
-  return Promise.race([appeared, ended.then(() => false)]);
-}
-
-/** First run: Admin → choose the PIN → confirm it; ends on the unlocked admin screens. */
-async function setPinThroughUi(page: Page, pin: string): Promise<void> {
-  await page.getByTestId('open-admin').click();
-  await page.getByLabel('Choose a PIN').fill(pin);
-  await page.getByLabel('Choose a PIN').press('Enter');
-  await page.getByLabel('Type the same PIN again').fill(pin);
-  await page.getByLabel('Type the same PIN again').press('Enter');
-  await expectShown(page, '[role="tablist"]', '[data-testid="pin-message"]');
-}
-
-async function openTab(page: Page, name: string): Promise<void> {
-  await page.getByRole('tab', { name, exact: true }).click();
-  await page.getByRole('tab', { name, exact: true, selected: true }).waitFor();
-}
-
-/** The cells of every body row of a table, as text. */
-function tableCells(page: Page, testId: string): Promise<string[][]> {
-  return page
-    .getByTestId(testId)
-    .locator('tbody tr')
-    .evaluateAll((rows) => rows.map((row) => [...row.querySelectorAll('td')].map((cell) => cell.innerText.trim())));
-}
-
-describe.skipIf(skipReason !== null)(
-  `the app in Chromium (${skipReason ?? 'real engine, live loop and SQLite behind the test bridge'})`,
+describe.skipIf(e2eSkipReason !== null)(
+  `the app in Chromium (${e2eSkipReason ?? 'real engine, live loop and SQLite behind the test bridge'})`,
   () => {
-    let browser: Browser;
-    beforeAll(async () => {
-      mkdirSync(artifactsDir, { recursive: true });
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-        ],
-      });
-    });
-    afterAll(async () => {
-      await browser?.close();
-    });
+    const browser = useBrowser();
 
     describe('first run and the admin PIN', () => {
-      const app = useApp(() => browser, { fakeClock: true });
+      const app = useApp(browser, { fakeClock: true });
 
       it('asks for a PIN on first run, and opens the admin screens once it is set', async () => {
         const { page, backend } = app();
@@ -386,7 +229,7 @@ describe.skipIf(skipReason !== null)(
     });
 
     describe('importing the bbt people, settings, calibration and the embedding map', () => {
-      const app = useApp(() => browser);
+      const app = useApp(browser);
 
       it('imports a folder through the folder dialog with a progress bar and a result per photo', async () => {
         const { page, answers } = app();
@@ -452,15 +295,7 @@ describe.skipIf(skipReason !== null)(
           bbtPeople.map((name, index) => [name, '—', bbtTemplates[index], 'never']),
         );
         // Every thumbnail is a loaded 96x96 JPEG of the face.
-        const thumbnails = await page
-          .getByTestId('people-table')
-          .locator('img.thumbnail')
-          .evaluateAll((images) =>
-            images.map((element) => {
-              const image = element as unknown as { alt: string; naturalWidth: number; naturalHeight: number };
-              return [image.alt, image.naturalWidth, image.naturalHeight];
-            }),
-          );
+        const thumbnails = await imageSizes(page.getByTestId('people-table').locator('img.thumbnail'));
         expect(thumbnails).toEqual(bbtPeople.map((name) => [`Face of ${name}`, 96, 96]));
         await screenshot(page, 'people');
       });
@@ -591,7 +426,7 @@ describe.skipIf(skipReason !== null)(
     });
 
     describe('the kiosk on the talking-head clips, then attendance and its CSV', () => {
-      const app = useApp(() => browser);
+      const app = useApp(browser);
       const clipA = sharedPath('video', 'talking-head-a.mp4');
       const clipB = sharedPath('video', 'talking-head-b.mp4');
       /** Every push the backend sent to the page. */
@@ -653,9 +488,7 @@ describe.skipIf(skipReason !== null)(
         const [checkIn] = checkIns();
         expect(checkIn).toMatchObject({ name: 'A', kind: 'in', already: false });
         const at = (checkIn as LiveAttendance).at;
-        const partOfDay =
-          new Date(at).getHours() < 12 ? 'morning' : new Date(at).getHours() < 18 ? 'afternoon' : 'evening';
-        expect(await greeting.locator('.greeting-headline').innerText()).toBe(`Good ${partOfDay}, A`);
+        expect(await greeting.locator('.greeting-headline').innerText()).toBe(`Good ${partOfDay(at)}, A`);
         expect(await greeting.locator('.greeting-detail').innerText()).toBe(`checked in ${clockTime(at)}`);
         expect(await page.getByTestId('unknown-hint').count()).toBe(0);
         const canvas = await page.getByTestId('live-preview').evaluate((element) => {

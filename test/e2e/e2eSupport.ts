@@ -91,11 +91,7 @@ export function useApp(browser: () => Browser, options: { readonly fakeClock?: b
     bridge = await startBridge({ backend });
     context = await browser().newContext({ viewport: { width: 1280, height: 800 } });
     if (options.fakeClock) await context.clock.install();
-    // Init scripts run in the new page's about:blank too, whose socket the bridge rightly refuses (origin null).
-    const origin = new URL(bridge.url).origin;
-    await context.addInitScript({
-      content: `if (location.origin === ${JSON.stringify(origin)}) ${bridge.clientScript}`,
-    });
+    await context.addInitScript({ content: bridge.clientScript });
     const page = await context.newPage();
     page.setDefaultTimeout(0);
     const pageErrors: string[] = [];
