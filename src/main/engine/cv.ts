@@ -9,6 +9,9 @@ import type * as OpenCV from '@u4/opencv4nodejs';
 // Not named `require`: electron-vite's bundle declares its own at the top of the main bundle.
 const requireFromHere = createRequire(import.meta.url);
 process.env['OPENCV4NODEJS_DISABLE_AUTOBUILD'] ??= '1';
+// OpenCV's own warnings (e.g. "can't open camera by index" on every reconnection attempt) would
+// interleave with the CLI's output; the live loop reports those states as status events.
+process.env['OPENCV_LOG_LEVEL'] ??= 'ERROR';
 // Its external-memory tracking reports Mat frees to V8 from OpenCV's worker threads, which crashes
 // V8's garbage collector under load ("Check failed: marking_done_"); Mats are short-lived here.
 process.env['OPENCV4NODEJS_DISABLE_EXTERNAL_MEM_TRACKING'] ??= '1';
