@@ -58,7 +58,7 @@ export interface ImageDetections {
 }
 
 /** The lowest detector score the 'low-score' detector accepts. */
-export const LOW_SCORE = 0.05;
+const LOW_SCORE = 0.05;
 
 /**
  * A tight crop (ORL, bbt, an ID-photo cut-out) shows the face edge to edge, and the detectors,
@@ -76,7 +76,7 @@ const bySizeDescending = (a: { box: Box }, b: { box: Box }): number =>
   b.box.width * b.box.height - a.box.width * a.box.height;
 
 /** Decodes a file, or wraps raw BGR pixels without copying them again. */
-export async function imageFromInput(input: ImageInput, config: EngineConfig): Promise<Frame | DecodedImage> {
+async function imageFromInput(input: ImageInput, config: EngineConfig): Promise<Frame | DecodedImage> {
   if (input.kind === 'file') return decodeImageFile(input.path, { maxPixels: config.maxImagePixels });
   if (input.data.length !== input.width * input.height * 3) {
     throw new RangeError(

@@ -28,7 +28,7 @@ export interface DescribedImage {
  * photos are centred on their subject), pooling the DNN detector and the Haar cascade; when both
  * find nothing, the largest low-score detection, else a centred box.
  */
-export class SubjectDescriber {
+class SubjectDescriber {
   constructor(private readonly engine: FaceEngine) {}
 
   async describe(path: string): Promise<DescribedImage> {
