@@ -59,7 +59,12 @@ export class LiveLoopSource implements LiveSource {
       await loop.start();
     } catch (error) {
       this.report({ source, detail: (error as Error).message });
+      return;
     }
+    // A loop that fails outright (not a frame: those are error events) must not leave the kiosk frozen.
+    loop.done().catch((error: unknown) => {
+      if (this.loop === loop) this.report({ source, detail: `the live loop stopped: ${(error as Error).message}` });
+    });
   }
 
   async stop(): Promise<void> {

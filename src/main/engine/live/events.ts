@@ -86,14 +86,20 @@ export type AttendanceLiveEvent = AttendanceAnnouncement & { readonly trackId: n
  * person removed). Nothing stored before is lost; the track is voted on again, so the recognition is
  * retried.
  */
-export interface LiveErrorEvent {
-  readonly type: 'error';
-  readonly stage: 'attendance';
-  readonly message: string;
-  readonly code: StoreErrorCode;
-  readonly trackId: number;
-  readonly at: Date;
-}
+/**
+ * Something failed and the loop carried on: recording a recognition (the store's error; the track
+ * votes again so it is retried), or analysing one frame (the next detection frame tries again).
+ */
+export type LiveErrorEvent =
+  | {
+      readonly type: 'error';
+      readonly stage: 'attendance';
+      readonly message: string;
+      readonly code: StoreErrorCode;
+      readonly trackId: number;
+      readonly at: Date;
+    }
+  | { readonly type: 'error'; readonly stage: 'analyse'; readonly message: string; readonly at: Date };
 
 /** The loop's health over the last metrics interval. */
 export interface MetricsEvent {

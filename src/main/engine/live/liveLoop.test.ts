@@ -10,6 +10,7 @@ import cv from '../cv.js';
 import { FaceEngine } from '../faceEngine.js';
 import { openStore } from '../store/index.js';
 import type { AttendanceLiveEvent, FrameEvent, LiveEvent } from './events.js';
+import { writeBundledDemoClip } from './demoClip.js';
 import { DEFAULT_LIVE_CONFIG, parseLiveConfig } from './liveConfig.js';
 import { LiveLoop, type LiveLoopOptions, type LiveSummary } from './liveLoop.js';
 import { startMjpegTestCamera } from './mjpegTestCamera.js';
@@ -339,5 +340,29 @@ describe('LiveLoop input checks', () => {
       ...DEFAULT_LIVE_CONFIG.quality,
       minSharpness: 5,
     });
+  });
+});
+
+describe('LiveLoop when the analysis fails', () => {
+  it('reports each failed detection frame as an error event and runs on to the end of the file', async () => {
+    const engine = await FaceEngine.open({ modelsDir, dbPath: join(scratch, 'failing.db') });
+    try {
+      const clip = await writeBundledDemoClip(scratch);
+      // Its inference workers closed, the analyser fails every call, as it would after a crash.
+      await engine.analyser.close();
+      const { events, summary } = await runLoop(engine, {
+        source: parseSource(clip.path),
+        sourceOptions: { pacing: 'fast' },
+        config: { delivery: 'every' },
+      });
+      const errors = ofType(events, 'error');
+      expect(summary.framesProcessed).toBe(clip.frameCount);
+      expect(errors).toHaveLength(Math.ceil(clip.frameCount / DEFAULT_LIVE_CONFIG.detectEvery));
+      expect(errors[0]).toMatchObject({ stage: 'analyse', message: 'frame 0: the inference workers were closed' });
+      expect(ofType(events, 'frame').every((frame) => frame.faces.length === 0)).toBe(true);
+      expect(ofType(events, 'status').at(-1)).toMatchObject({ state: 'ended' });
+    } finally {
+      await engine.close();
+    }
   });
 });

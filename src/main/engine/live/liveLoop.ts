@@ -296,7 +296,7 @@ export class LiveLoop {
     const detected = this.processed % this.config.detectEvery === 0;
     this.processed++;
     const timings: FrameTimings = {};
-    const faces = detected ? await this.detect(image, capturedAt, timings) : this.follow(capturedAt, timings);
+    const faces = detected ? await this.detectOrFollow(image, capturedAt, timings) : this.follow(capturedAt, timings);
     const latencyMs = performance.now() - capturedAt;
     this.metrics.recordFrame(latencyMs);
     this.latest = { index, image, faces, capturedAt };
@@ -304,6 +304,25 @@ export class LiveLoop {
     if (this.options.maxFrames !== undefined && this.processed >= this.options.maxFrames) {
       // Not awaited: stop() waits for this very frame to finish.
       void this.scheduler?.stop();
+    }
+  }
+
+  /**
+   * A detection frame; when its analysis fails (an inference worker that died, a frame OpenCV
+   * cannot convert), the error is reported and the tracks are followed instead: a kiosk keeps
+   * running, and the next detection frame tries again.
+   */
+  private async detectOrFollow(image: BgrImage, at: number, timings: FrameTimings): Promise<FrameFace[]> {
+    try {
+      return await this.detect(image, at, timings);
+    } catch (error) {
+      this.emit({
+        type: 'error',
+        stage: 'analyse',
+        message: `${image.name}: ${(error as Error).message}`,
+        at: new Date(),
+      });
+      return this.follow(at, timings);
     }
   }
 
