@@ -83,7 +83,14 @@ async function imageFromInput(input: ImageInput, config: EngineConfig): Promise<
       `${input.name}: ${input.data.length} bytes do not make a ${input.width}x${input.height} BGR image`,
     );
   }
-  return frameFromBgr(new cv.Mat(Buffer.from(input.data), input.height, input.width, cv.CV_8UC3));
+  return frameFromBgr(
+    new cv.Mat(
+      Buffer.from(input.data.buffer, input.data.byteOffset, input.data.byteLength),
+      input.height,
+      input.width,
+      cv.CV_8UC3,
+    ),
+  );
 }
 
 /**
